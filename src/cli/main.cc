@@ -1,0 +1,154 @@
+// unmask: hunts command-and-control traffic disguised as legitimate protocols and services.
+// This file parses the command line; it is the only place that prints or exits.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "cli/query_runner.h"
+#include "cli/run_summary.h"
+#include "output/result_writer.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 2;
+
+std::string ReadFile(const std::string& path, std::string& error) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        error = "cannot open query file '" + path + "'";
+        return {};
+    }
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+int RunQueryCommand(const std::string& query_text, const std::string& query_file, const std::string& now,
+                    const std::string& format_name, const std::string& output_path,
+                    const std::vector<std::string>& inputs, bool strict, bool strict_schema, bool explain, int threads,
+                    size_t max_record_bytes, bool quiet) {
+    unmask::cli::QueryRequest request;
+    if (!query_file.empty()) {
+        std::string error;
+        request.text = ReadFile(query_file, error);
+        if (!error.empty()) {
+            std::cerr << "unmask: " << error << "\n";
+            return kExitError;
+        }
+    } else {
+        request.text = query_text;
+    }
+    request.inputs = inputs;
+    request.now = now;
+    request.strict_schema = strict_schema;
+    request.explain = explain;
+    request.read_options.strict = strict;
+    request.read_options.threads =
+        threads > 0 ? threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    request.read_options.max_record_bytes = max_record_bytes;
+
+    unmask::output::ResultFormat format = unmask::output::ResultFormat::kCsv;
+    if (!format_name.empty()) {
+        if (!unmask::output::ParseResultFormat(format_name, format)) {
+            std::cerr << "unmask: unknown --format '" << format_name << "'; use table, csv or jsonl\n";
+            return kExitError;
+        }
+    } else if (output_path.empty() && isatty(STDOUT_FILENO)) {
+        format = unmask::output::ResultFormat::kTable;
+    } else if (output_path.size() > 6 && output_path.ends_with(".jsonl")) {
+        format = unmask::output::ResultFormat::kJsonLines;
+    }
+
+    auto outcome = unmask::cli::RunQuery(request);
+    if (!outcome.ok()) {
+        std::cerr << "unmask: " << unmask::ErrorKindName(outcome.status().kind())
+                  << " error: " << outcome.status().message() << "\n";
+        return kExitError;
+    }
+    if (explain) {
+        std::cerr << "plan:\n" << outcome->plan;
+    }
+
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (!output_path.empty() && output_path != "-") {
+        file.open(output_path, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            std::cerr << "unmask: cannot write '" << output_path << "'\n";
+            return kExitError;
+        }
+        out = &file;
+    }
+    switch (format) {
+        case unmask::output::ResultFormat::kTable: unmask::output::WriteTextTable(*out, outcome->result); break;
+        case unmask::output::ResultFormat::kCsv: unmask::output::WriteCsv(*out, outcome->result); break;
+        case unmask::output::ResultFormat::kJsonLines: unmask::output::WriteJsonLines(*out, outcome->result); break;
+    }
+    out->flush();
+    if (!*out) {
+        std::cerr << "unmask: writing the result failed\n";
+        return kExitError;
+    }
+    if (!quiet) {
+        std::cerr << unmask::cli::FormatRunSummary(*outcome);
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"unmask: hunt command-and-control traffic that impersonates legitimate protocols and services"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "unmask 0.1.0");
+
+    CLI::App* query = app.add_subcommand("query", "Run a KQL query over Defender DeviceNetworkEvents exports");
+    std::string query_text;
+    std::string query_file;
+    std::string now;
+    std::string format;
+    std::string output_path;
+    std::vector<std::string> positional;
+    bool strict = false;
+    bool strict_schema = false;
+    bool explain = false;
+    bool quiet = false;
+    int threads = 0;
+    size_t max_record_bytes = 16 * 1024 * 1024;
+    query->add_option("--file,-f", query_file, "Read the KQL query from this file");
+    query->add_option("--now", now,
+                      "Value of now() and the base of ago(): 'latest' (the newest Timestamp in the inputs) or a "
+                      "datetime; default: the wall clock, as in Kusto");
+    query->add_option("--format", format, "Output format: table, csv or jsonl (default: table on a terminal, else csv)");
+    query->add_option("-o,--output", output_path, "Write the result to this file instead of standard output");
+    query->add_flag("--strict", strict, "Stop at the first malformed input record instead of skipping it");
+    query->add_flag("--strict-schema", strict_schema,
+                    "Reject the extension columns SentBytes and ReceivedBytes as Kusto does (bind error)");
+    query->add_flag("--explain", explain, "Print the query plan to standard error");
+    query->add_flag("--quiet,-q", quiet, "Do not print the run summary");
+    query->add_option("--threads", threads, "Worker threads (default: one per core)");
+    query->add_option("--max-record-bytes", max_record_bytes, "Longest accepted input record in bytes");
+    query->add_option("args", positional, "'KQL TEXT' followed by input files, or only input files with --file");
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (query->parsed()) {
+        std::vector<std::string> inputs = positional;
+        if (query_file.empty()) {
+            if (inputs.empty()) {
+                std::cerr << "unmask: give the query as the first argument or with --file\n";
+                return kExitError;
+            }
+            query_text = inputs.front();
+            inputs.erase(inputs.begin());
+        }
+        return RunQueryCommand(query_text, query_file, now, format, output_path, inputs, strict, strict_schema,
+                               explain, threads, max_record_bytes, quiet);
+    }
+    return kExitError;
+}

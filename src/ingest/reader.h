@@ -1,0 +1,125 @@
+// Reading Defender and Sentinel exports into chunks of a columnar table.
+//
+// Inputs are read in two steps. ProbeInputs opens each file, detects its format from the
+// content (never from the name) and returns the union schema of all inputs, so the query can be
+// bound before any row is read. ReadInputs then streams the rows, parsing only the requested
+// columns, and hands chunks to a sink from several worker threads.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "table/column.h"
+
+namespace unmask::ingest {
+
+/// Input formats recognised from content.
+enum class Format {
+    kDefenderCsv,      ///< Advanced Hunting portal CSV export (header row, RFC 4180)
+    kJsonLines,        ///< one JSON object per line: API rows, storage-blob records, Sentinel rows
+    kJsonRecords,      ///< Streaming API / Event Hub form {"records":[{...}, ...]} (one or more per file)
+    kJsonArray,        ///< a JSON array of row objects
+};
+
+const char* FormatName(Format format);
+
+/// One input file after probing.
+struct InputInfo {
+    std::string path;
+    Format format = Format::kDefenderCsv;
+    bool gzip = false;
+    /// For kJsonLines and kJsonRecords: the first document spans several lines (pretty-printed),
+    /// so documents are split where their outer brackets close instead of at line ends.
+    bool json_multiline = false;
+    Schema columns;  ///< columns found in this file, with their types
+};
+
+struct ProbeResult {
+    std::vector<InputInfo> inputs;
+    Schema schema;  ///< union of all inputs' columns, in first-seen order, with known columns typed by schema
+};
+
+/// Limits and switches for reading.
+struct ReadOptions {
+    /// Fail on the first malformed record instead of skipping and counting it.
+    bool strict = false;
+    /// Longest accepted record in bytes; a longer one is rejected as "record too large".
+    size_t max_record_bytes = 16 * 1024 * 1024;
+    /// Worker threads that parse blocks (at least 1).
+    int threads = 2;
+    /// How many rejected records of each reason keep a full example for the summary.
+    size_t max_examples_per_reason = 3;
+    /// Bytes read per block handed to a worker. Tests set a few bytes to put record boundaries
+    /// at block edges; a record longer than a block grows the block up to max_record_bytes.
+    size_t block_bytes = 8 * 1024 * 1024;
+};
+
+/// Reject reasons: the keys of ReadStats::rejected_by_reason and RejectExample::reason.
+inline constexpr const char* kRejectWrongFieldCount = "wrong field count";
+inline constexpr const char* kRejectBadQuoting = "bad quoting";
+inline constexpr const char* kRejectInvalidDateTime = "invalid datetime";
+inline constexpr const char* kRejectInvalidNumber = "invalid number";
+inline constexpr const char* kRejectInvalidBool = "invalid bool";
+inline constexpr const char* kRejectInvalidTimeSpan = "invalid timespan";
+inline constexpr const char* kRejectInvalidJson = "invalid JSON";
+inline constexpr const char* kRejectRecordTooLarge = "record too large";
+/// A gzip stream that is truncated or corrupt: the rows before the damage are kept.
+inline constexpr const char* kRejectCorruptGzip = "corrupt gzip";
+
+/// A rejected record shown in the run summary.
+struct RejectExample {
+    std::string file;
+    uint64_t line = 0;  ///< 1-based line of the record's start (JSON: line of the record)
+    std::string reason;
+    std::string value;  ///< the offending value or record, cut to about 200 bytes
+    std::string hint;   ///< what to do about it
+};
+
+/// Formats an example as one line: "file:line: reason: value \"...\"; hint".
+std::string DescribeReject(const RejectExample& example);
+
+/// Counters of one read. Filled by ReadInputs; safe to read after it returns.
+struct ReadStats {
+    uint64_t files = 0;
+    uint64_t bytes = 0;  ///< bytes read from the files (compressed size for .gz)
+    uint64_t rows_read = 0;
+    std::map<std::string, uint64_t> rejected_by_reason;
+    std::vector<RejectExample> examples;
+    /// Smallest and largest Timestamp (or TimeGenerated when Timestamp is absent) among rows read.
+    std::optional<int64_t> min_timestamp;
+    std::optional<int64_t> max_timestamp;
+    uint64_t rejected() const;
+};
+
+/// Receives chunks. Consume is called concurrently from `threads` workers; `worker` is the
+/// worker's index in [0, threads). Each chunk's `first_row` is an order key: rows of the whole
+/// input are in input order when sorted by (first_row + row index).
+class ChunkSink {
+public:
+    virtual ~ChunkSink() = default;
+    virtual Status Consume(Chunk chunk, int worker) = 0;
+};
+
+/// Expands globs (`*`, `?`, `[...]`) and directories (every regular file inside, sorted) into
+/// file paths. A pattern that matches nothing is a kIo error naming it.
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& patterns);
+
+/// Detects each file's format and columns, and merges them into one schema.
+Result<ProbeResult> ProbeInputs(const std::vector<std::string>& paths, const ReadOptions& options);
+
+/// Streams all rows of the probed inputs as chunks with exactly the columns of `output`
+/// (a subset of the probe schema, any order): columns a file lacks are null ("" for strings).
+/// Returns the first error in strict mode, an I/O error, or the sink's first error.
+Status ReadInputs(const ProbeResult& probe, const Schema& output, const ReadOptions& options, ChunkSink& sink,
+                  ReadStats& stats);
+
+/// Reads only the Timestamp (or TimeGenerated) column to find the newest event time, for
+/// `--now latest`. Returns nullopt when no row has one.
+Result<std::optional<int64_t>> ScanLatestTimestamp(const ProbeResult& probe, const ReadOptions& options);
+
+}  // namespace unmask::ingest

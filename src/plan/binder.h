@@ -1,0 +1,39 @@
+// Binding: resolves the names of a parsed KQL script against the input tables and `let`
+// statements, checks types, folds constants and produces a logical plan.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "plan/plan_node.h"
+#include "query/ast.h"
+
+namespace unmask::plan {
+
+/// A table the query can read.
+struct CatalogTable {
+    std::string name;
+    Schema schema;
+};
+
+struct BindOptions {
+    /// now() and ago() of the whole query, in datetime ticks.
+    int64_t now_ticks = 0;
+    /// Columns that are treated as null when no input has them (unmask's extension columns),
+    /// each with its type. Empty in strict-schema mode, where such a name is a bind error as in Kusto.
+    std::vector<Field> nullable_extensions;
+};
+
+struct BoundQuery {
+    PlanNodePtr root;
+    /// Facts the run summary should show, such as an extension column read as null.
+    std::vector<std::string> notes;
+};
+
+/// Binds the script's last query statement. Errors carry the byte span of the query text at fault.
+Result<BoundQuery> BindScript(const query::Script& script, const std::vector<CatalogTable>& catalog,
+                              const BindOptions& options);
+
+}  // namespace unmask::plan
