@@ -79,7 +79,8 @@ void WriteJsonLines(std::ostream& out, const Table& table) {
     std::string cell;
     for (const Chunk& chunk : table.chunks) {
         for (size_t row = 0; row < chunk.rows; ++row) {
-            line = "{";
+            line.clear();
+            line += '{';
             for (size_t c = 0; c < chunk.columns.size(); ++c) {
                 if (c > 0) {
                     line += ',';
@@ -141,8 +142,9 @@ void WriteTextTable(std::ostream& out, const Table& table, size_t max_width) {
                         ch = ' ';
                     }
                 }
-                if (text.size() > max_width) {
-                    text = text.substr(0, max_width - 3) + "...";
+                if (text.size() > max_width && max_width > 3) {
+                    text.resize(max_width - 3);
+                    text.append("...");
                 }
                 widths[c] = std::max(widths[c], text.size());
                 line[c] = std::move(text);

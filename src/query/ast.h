@@ -63,7 +63,10 @@ struct Expr {
     std::string name;  ///< kName, kCall, kMember; kDynamic form marker
     std::string op;    ///< kUnary, kBinary, kIn, kBetween spelling
     std::vector<ExprPtr> args;
-    std::vector<std::string> keys;  ///< kDynamic object keys, parallel to args
+    std::vector<std::string> keys;  ///< kDynamic object keys, parallel to args; datatable column names
+    /// kCall named "datatable": the type name of each column in `keys`; `args` holds the cell
+    /// literals row after row.
+    std::vector<std::string> column_types;
     bool is_object = false;         ///< kDynamic: `{...}` rather than `[...]`
 
     /// kPipe only: the first element of a tabular expression. It is a kName (table or `let`),
