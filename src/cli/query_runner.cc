@@ -47,6 +47,37 @@ private:
     size_t width_;
 };
 
+/// Runs a bound plan to completion, reading the inputs when the plan scans them.
+Result<Table> ExecutePlan(plan::PlanNode& root, const ingest::ProbeResult& probe, const QueryRequest& request,
+                          int64_t now_ticks, ingest::ReadStats& stats) {
+    functions::EvalContext eval;
+    eval.now_ticks = now_ticks;
+    const int workers = std::max(1, request.read_options.threads);
+    plan::Executor executor(root, eval, workers);
+    UNMASK_TRY(executor.RunValueSources());
+    if (executor.has_scan()) {
+        if (probe.inputs.empty()) {
+            return Status(ErrorKind::kInvalidInput,
+                          std::string("the query reads ") + kTableName + " but no input file was given");
+        }
+        Schema read_schema;
+        std::vector<int> positions;
+        const std::vector<bool>& needed = executor.scan_columns();
+        for (size_t i = 0; i < probe.schema.size(); ++i) {
+            if (i < needed.size() && needed[i]) {
+                read_schema.push_back(probe.schema[i]);
+                positions.push_back(static_cast<int>(i));
+            }
+        }
+        ScanAdapter adapter(executor.scan_input(), positions, probe.schema.size());
+        auto read_options = request.read_options;
+        read_options.threads = workers;
+        UNMASK_TRY(ingest::ReadInputs(probe, read_schema, read_options, adapter, stats));
+    }
+    UNMASK_TRY(executor.Finish());
+    return executor.TakeResult();
+}
+
 }  // namespace
 
 Result<QueryOutcome> RunQuery(const QueryRequest& request) {
@@ -98,42 +129,27 @@ Result<QueryOutcome> RunQuery(const QueryRequest& request) {
             }
         }
     }
+    int subquery_passes = 0;
+    bind_options.run_subquery = [&](plan::PlanNode& subquery) -> Result<Table> {
+        ingest::ReadStats subquery_stats;
+        ++subquery_passes;
+        return ExecutePlan(subquery, probe, request, outcome.now_ticks, subquery_stats);
+    };
     std::vector<plan::CatalogTable> catalog = {{kTableName, probe.schema}};
     auto bound = plan::BindScript(script.value(), catalog, bind_options);
     if (!bound.ok()) {
         return WithLocation(bound.status(), request.text);
     }
     outcome.notes = bound->notes;
+    if (subquery_passes > 0) {
+        outcome.notes.push_back("tabular subqueries read the inputs " + std::to_string(subquery_passes) +
+                                " more time(s) before the main pass");
+    }
     if (request.explain) {
         outcome.plan = plan::DumpPlan(*bound->root);
     }
 
-    functions::EvalContext eval;
-    eval.now_ticks = outcome.now_ticks;
-    const int workers = std::max(1, request.read_options.threads);
-    plan::Executor executor(*bound->root, eval, workers);
-    UNMASK_TRY(executor.RunValueSources());
-    if (executor.has_scan()) {
-        if (request.inputs.empty()) {
-            return Status(ErrorKind::kInvalidInput,
-                          std::string("the query reads ") + kTableName + " but no input file was given");
-        }
-        Schema read_schema;
-        std::vector<int> positions;
-        const std::vector<bool>& needed = executor.scan_columns();
-        for (size_t i = 0; i < probe.schema.size(); ++i) {
-            if (i < needed.size() && needed[i]) {
-                read_schema.push_back(probe.schema[i]);
-                positions.push_back(static_cast<int>(i));
-            }
-        }
-        ScanAdapter adapter(executor.scan_input(), positions, probe.schema.size());
-        auto read_options = request.read_options;
-        read_options.threads = workers;
-        UNMASK_TRY(ingest::ReadInputs(probe, read_schema, read_options, adapter, outcome.stats));
-    }
-    UNMASK_TRY(executor.Finish());
-    outcome.result = executor.TakeResult();
+    UNMASK_ASSIGN_OR_RETURN(outcome.result, ExecutePlan(*bound->root, probe, request, outcome.now_ticks, outcome.stats));
     outcome.elapsed_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return outcome;

@@ -503,38 +503,47 @@ public:
     void Resize(size_t groups) override {
         rows_.resize(groups);
         has_.resize(groups, 0);
+        null_only_.resize(groups, 0);
         orders_.resize(groups, 0);
     }
     void Update(const AggregateInput& input) override {
         const Column& compared = *input.args[0];
         for (size_t row = 0; row < input.rows; ++row) {
-            if (IsNullAt(compared, row) || (compared.type == Type::kReal && std::isnan(compared.reals[row]))) {
-                continue;
-            }
             const uint32_t g = input.group_of_row[row];
             const uint64_t order = input.first_row + row;
+            if (IsNullAt(compared, row) || (compared.type == Type::kReal && std::isnan(compared.reals[row]))) {
+                // A group whose compared values are all null still returns one of its rows, as
+                // Kusto does; the first such row is kept until a non-null value arrives.
+                if (!has_[g] && !null_only_[g]) {
+                    StoreRow(g, input, row, order);
+                    null_only_[g] = 1;
+                }
+                continue;
+            }
             if (has_[g]) {
                 const int c = CompareValues(Value::FromColumn(compared, row), rows_[g][0]);
                 if (maximum_ ? c <= 0 : c >= 0) {
                     continue;
                 }
             }
-            std::vector<Value>& cells = rows_[g];
-            cells.clear();
-            for (const Column* arg : input.args) {
-                cells.push_back(Value::FromColumn(*arg, row));
-            }
+            StoreRow(g, input, row, order);
             has_[g] = 1;
-            orders_[g] = order;
+            null_only_[g] = 0;
         }
     }
     void Merge(AggregateState& other, const std::vector<uint32_t>& group_map) override {
         auto& source = static_cast<ArgExtremeState&>(other);
         for (size_t g = 0; g < source.rows_.size(); ++g) {
+            const uint32_t target = group_map[g];
             if (!source.has_[g]) {
+                if (source.null_only_[g] && !has_[target] &&
+                    (!null_only_[target] || source.orders_[g] < orders_[target])) {
+                    rows_[target] = source.rows_[g];
+                    null_only_[target] = 1;
+                    orders_[target] = source.orders_[g];
+                }
                 continue;
             }
-            const uint32_t target = group_map[g];
             bool take = !has_[target];
             if (!take) {
                 const int c = CompareValues(source.rows_[g][0], rows_[target][0]);
@@ -547,6 +556,7 @@ public:
             if (take) {
                 rows_[target] = source.rows_[g];
                 has_[target] = 1;
+                null_only_[target] = 0;
                 orders_[target] = source.orders_[g];
             }
         }
@@ -558,7 +568,7 @@ public:
         }
         for (size_t g = 0; g < groups; ++g) {
             for (size_t c = 0; c < outputs.size(); ++c) {
-                if (has_[g]) {
+                if (has_[g] || null_only_[g]) {
                     rows_[g][c].AppendTo(*outputs[c], *arenas[c]);
                 } else {
                     Value::Null(types_[c]).AppendTo(*outputs[c], *arenas[c]);
@@ -574,10 +584,20 @@ public:
     }
 
 private:
+    void StoreRow(uint32_t g, const AggregateInput& input, size_t row, uint64_t order) {
+        std::vector<Value>& cells = rows_[g];
+        cells.clear();
+        for (const Column* arg : input.args) {
+            cells.push_back(Value::FromColumn(*arg, row));
+        }
+        orders_[g] = order;
+    }
+
     std::vector<Type> types_;
     bool maximum_;
     std::vector<std::vector<Value>> rows_;
     std::vector<uint8_t> has_;
+    std::vector<uint8_t> null_only_;
     std::vector<uint64_t> orders_;
 };
 
@@ -708,7 +728,8 @@ Result<AggregateSpec> BindAggregate(std::string_view name, const std::vector<Agg
         spec.parameter = args[1].number;
         spec.has_parameter = true;
         spec.evaluated_args = {0};
-        spec.output_types = {args[0].type == Type::kDynamic ? Type::kReal : args[0].type};
+        const Type input = args[0].type;
+        spec.output_types = {input == Type::kDynamic ? Type::kReal : (input == Type::kInt ? Type::kLong : input)};
     } else if (f == "arg_max" || f == "arg_min") {
         for (size_t i = 0; i < args.size(); ++i) {
             spec.evaluated_args.push_back(i);

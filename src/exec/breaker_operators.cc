@@ -69,14 +69,6 @@ int CompareCells(const Column& column, size_t left, size_t right) {
     }
 }
 
-namespace {
-
-bool IsNullOrNan(const Column& column, size_t row) {
-    return column.IsNull(row) || (column.type == Type::kReal && std::isnan(column.reals[row]));
-}
-
-}  // namespace
-
 SortOperator::SortOperator(const ExecContext* context, std::vector<SortSpec> keys, int64_t limit, size_t column_count,
                            Operator* next)
     : context_(context),
@@ -114,11 +106,13 @@ Status SortOperator::Finish() {
     }
     std::vector<uint32_t> order(data.rows);
     std::iota(order.begin(), order.end(), 0);
+    // Null goes first or last as requested; NaN ranks as the smallest value above null, which
+    // gives Kusto's descending order +inf, 5, 0, -5, NaN, null.
     auto less = [&](uint32_t a, uint32_t b) {
         for (size_t k = 0; k < keys_.size(); ++k) {
             const Column& column = *key_columns[k];
-            const bool a_null = IsNullOrNan(column, a);
-            const bool b_null = IsNullOrNan(column, b);
+            const bool a_null = column.IsNull(a);
+            const bool b_null = column.IsNull(b);
             if (a_null || b_null) {
                 if (a_null == b_null) {
                     continue;

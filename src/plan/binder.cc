@@ -96,7 +96,10 @@ private:
     Result<PlanNodePtr> BindDistinct(const query::Operator& op, PlanNodePtr input);
     Result<PlanNodePtr> BindUnion(const query::Operator& op, PlanNodePtr input);
     Result<PlanNodePtr> BindPrint(const query::Operator& op);
+    Result<PlanNodePtr> BindDatatable(const Expr& source);
     Result<int64_t> BindCount(const Expr& expr);
+    Result<const Table*> RunSubquery(const Expr& expr);
+    bool IsTabular(const Expr& expr) const;
 
     const LetBinding* FindLet(std::string_view name) const;
     std::vector<std::string> KnownNames(const Schema* schema) const;
@@ -109,7 +112,48 @@ private:
     size_t visible_lets_ = 0;
     std::vector<std::string> notes_;
     std::set<std::string> noted_extensions_;
+    /// Results of subqueries already run, by syntax node, so a let bound twice runs once.
+    std::map<const Expr*, Table> subquery_results_;
 };
+
+bool Binder::IsTabular(const Expr& expr) const {
+    if (expr.kind == ExprKind::kPipe) {
+        return true;
+    }
+    if (expr.kind == ExprKind::kCall && (expr.name == "datatable" || expr.name == "materialize")) {
+        return true;
+    }
+    if (expr.kind == ExprKind::kName) {
+        if (const LetBinding* let = FindLet(expr.name)) {
+            return let->tabular;
+        }
+        return std::any_of(catalog_.begin(), catalog_.end(), [&](const CatalogTable& t) { return t.name == expr.name; });
+    }
+    return false;
+}
+
+Result<const Table*> Binder::RunSubquery(const Expr& expr) {
+    const Expr* key = &expr;
+    if (expr.kind == ExprKind::kName) {
+        if (const LetBinding* let = FindLet(expr.name)) {
+            key = let->syntax;
+        }
+    }
+    auto cached = subquery_results_.find(key);
+    if (cached != subquery_results_.end()) {
+        return &cached->second;
+    }
+    if (!options_.run_subquery) {
+        return ErrorAt(ErrorKind::kNotImplemented, expr.span, "tabular subqueries are not available here");
+    }
+    UNMASK_ASSIGN_OR_RETURN(PlanNodePtr plan, BindSource(expr));
+    auto table = options_.run_subquery(*plan);
+    if (!table.ok()) {
+        return ErrorAt(table.status().kind(), expr.span, "subquery failed: " + table.status().message());
+    }
+    auto inserted = subquery_results_.emplace(key, std::move(table).value());
+    return &inserted.first->second;
+}
 
 const LetBinding* Binder::FindLet(std::string_view name) const {
     for (size_t i = visible_lets_; i > 0; --i) {
@@ -150,12 +194,18 @@ Result<BoundQuery> Binder::Bind(const query::Script& script) {
                                            : std::any_of(catalog_.begin(), catalog_.end(),
                                                          [&](const CatalogTable& t) { return t.name == value.name; });
             }
-            if (!tabular && value.kind == ExprKind::kCall && value.name == "materialize") {
+            if (!tabular && value.kind == ExprKind::kCall && (value.name == "materialize" || value.name == "datatable")) {
                 tabular = true;
             }
             if (tabular) {
                 let.tabular = true;
                 let.syntax = &value;
+                // Kusto binds every statement, used or not, so an unused let with a wrong name
+                // is an error too; the plan built here is only for that check.
+                auto checked = BindTabular(value);
+                if (!checked.ok()) {
+                    return checked.status();
+                }
             } else {
                 UNMASK_ASSIGN_OR_RETURN(BoundExprPtr bound, BindScalar(value, nullptr));
                 UNMASK_ASSIGN_OR_RETURN(let.value, FoldConstant(*bound, value.span));
@@ -369,6 +419,22 @@ Result<BoundExprPtr> Binder::BindCall(const Expr& expr, const Schema* schema) {
         }
         return BindScalar(*expr.args[1], schema);
     }
+    if (name == "toscalar") {
+        if (expr.args.size() != 1) {
+            return ErrorAt(ErrorKind::kType, expr.span, "toscalar() takes one tabular expression");
+        }
+        UNMASK_ASSIGN_OR_RETURN(const Table* table, RunSubquery(*expr.args[0]));
+        if (table->schema.empty()) {
+            return ErrorAt(ErrorKind::kType, expr.span, "the subquery of toscalar() returns no column");
+        }
+        const Type type = table->schema[0].type;
+        for (const Chunk& chunk : table->chunks) {
+            if (chunk.rows > 0) {
+                return BoundExpr::MakeConstant(Value::FromColumn(chunk.columns[0], 0), "toscalar(...)");
+            }
+        }
+        return BoundExpr::MakeConstant(Value::Null(type), "toscalar(...)");
+    }
     if (exec::FindAggregate(name) != nullptr && functions::FindScalarFunction(name) == nullptr) {
         return ErrorAt(ErrorKind::kBind, expr.span,
                        "the aggregate function '" + name + "()' can only be used in summarize");
@@ -410,6 +476,9 @@ Result<BoundExprPtr> Binder::BindScalar(const Expr& expr, const Schema* schema) 
         case ExprKind::kCall: return BindCall(expr, schema);
         case ExprKind::kDynamic: {
             UNMASK_ASSIGN_OR_RETURN(DynamicPtr value, BindDynamicLiteral(expr));
+            if (value == nullptr || value->is_null()) {
+                return BoundExpr::MakeConstant(Value::Null(Type::kDynamic), "dynamic(null)");
+            }
             return BoundExpr::MakeConstant(Value::Dynamic(std::move(value)), "dynamic(...)");
         }
         case ExprKind::kUnary: {
@@ -443,14 +512,19 @@ Result<BoundExprPtr> Binder::BindScalar(const Expr& expr, const Schema* schema) 
             std::vector<Value> items;
             for (size_t i = 1; i < expr.args.size(); ++i) {
                 const Expr& item = *expr.args[i];
-                const bool tabular_item =
-                    item.kind == ExprKind::kPipe ||
-                    (item.kind == ExprKind::kName && FindLet(item.name) != nullptr && FindLet(item.name)->tabular);
-                if (tabular_item) {
-                    // TODO: tabular subqueries inside in/has_any need a separate pass over the input.
-                    return ErrorAt(ErrorKind::kNotImplemented, item.span,
-                                   "a tabular subquery inside '" + expr.op +
-                                       "' is not supported yet; use a let with dynamic([...]) instead");
+                if (IsTabular(item)) {
+                    // The subquery runs first (its own pass over the input, as Kusto evaluates
+                    // it separately); the values of its first column become the list.
+                    UNMASK_ASSIGN_OR_RETURN(const Table* table, RunSubquery(item));
+                    if (table->schema.empty()) {
+                        return ErrorAt(ErrorKind::kType, item.span, "the subquery returns no column");
+                    }
+                    for (const Chunk& chunk : table->chunks) {
+                        for (size_t row = 0; row < chunk.rows; ++row) {
+                            items.push_back(Value::FromColumn(chunk.columns[0], row));
+                        }
+                    }
+                    continue;
                 }
                 UNMASK_ASSIGN_OR_RETURN(BoundExprPtr bound_item, BindScalar(item, schema));
                 UNMASK_ASSIGN_OR_RETURN(Value value, FoldConstant(*bound_item, item.span));
@@ -558,6 +632,9 @@ Result<PlanNodePtr> Binder::BindTabular(const Expr& expr) {
 Result<PlanNodePtr> Binder::BindSource(const Expr& source) {
     if (source.kind == ExprKind::kPipe) {
         return BindTabular(source);
+    }
+    if (source.kind == ExprKind::kCall && source.name == "datatable") {
+        return BindDatatable(source);
     }
     if (source.kind == ExprKind::kCall && source.name == "materialize" && source.args.size() == 1) {
         return BindTabular(*source.args[0]);
@@ -922,6 +999,80 @@ Result<PlanNodePtr> Binder::BindPrint(const query::Operator& op) {
     return node;
 }
 
+namespace {
+
+// Converts a datatable cell to the column's declared type where Kusto accepts the literal.
+bool ConvertCell(Value& value, Type type) {
+    if (value.type == type) {
+        return true;
+    }
+    if (value.is_null && value.type != Type::kString) {
+        value = Value::Null(type);
+        return true;
+    }
+    const bool integer = value.type == Type::kLong || value.type == Type::kInt;
+    if (integer && (type == Type::kLong || type == Type::kInt)) {
+        value.type = type;
+        return true;
+    }
+    if (integer && type == Type::kReal) {
+        value = Value::Real(static_cast<double>(value.integer));
+        return true;
+    }
+    if (type == Type::kDynamic) {
+        value = Value::Dynamic(value.ToDynamic());
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+Result<PlanNodePtr> Binder::BindDatatable(const Expr& source) {
+    auto node = std::make_unique<PlanNode>();
+    node->kind = PlanNode::Kind::kValues;
+    for (size_t c = 0; c < source.keys.size(); ++c) {
+        const std::string type_name = c < source.column_types.size() ? source.column_types[c] : "";
+        std::optional<Type> type = ParseTypeName(type_name);
+        if (!type) {
+            return ErrorAt(ErrorKind::kType, source.span,
+                           "datatable column '" + source.keys[c] + "' has the unknown type '" + type_name + "'");
+        }
+        node->schema.push_back({source.keys[c], *type});
+    }
+    const size_t width = node->schema.size();
+    if (width == 0 || source.args.size() % width != 0) {
+        return ErrorAt(ErrorKind::kParse, source.span, "datatable needs a whole number of rows of " +
+                                                           std::to_string(width) + " values");
+    }
+    Chunk chunk;
+    chunk.rows = source.args.size() / width;
+    for (const Field& field : node->schema) {
+        chunk.columns.emplace_back(field.type);
+    }
+    std::vector<StringArena*> arenas;
+    for (Column& column : chunk.columns) {
+        arenas.push_back(&column.NewArena());
+    }
+    for (size_t i = 0; i < source.args.size(); ++i) {
+        const Expr& cell = *source.args[i];
+        const size_t c = i % width;
+        UNMASK_ASSIGN_OR_RETURN(BoundExprPtr bound, BindScalar(cell, nullptr));
+        UNMASK_ASSIGN_OR_RETURN(Value value, FoldConstant(*bound, cell.span));
+        if (!ConvertCell(value, node->schema[c].type)) {
+            return ErrorAt(ErrorKind::kType, cell.span,
+                           "a " + std::string(TypeName(value.type)) + " value cannot go into the " +
+                               std::string(TypeName(node->schema[c].type)) + " column '" + node->schema[c].name + "'");
+        }
+        value.AppendTo(chunk.columns[c], *arenas[c]);
+    }
+    node->values.schema = node->schema;
+    if (chunk.rows > 0) {
+        node->values.chunks.push_back(std::move(chunk));
+    }
+    return node;
+}
+
 Result<PlanNodePtr> Binder::BindUnion(const query::Operator& op, PlanNodePtr input) {
     std::vector<PlanNodePtr> legs;
     if (input) {
@@ -1005,7 +1156,7 @@ std::string AggregateDefaultName(const Expr& call) {
     } else if (prefix == "make_list" || prefix == "make_list_if" || prefix == "make_list_with_nulls") {
         prefix = "list";
     }
-    if (call.name == "count" || call.name == "countif") {
+    if (call.name == "countif" || (call.name == "count" && call.args.empty())) {
         return call.name + "_";
     }
     std::string name = prefix;
@@ -1060,6 +1211,15 @@ Result<PlanNodePtr> Binder::BindSummarize(const query::Operator& op, PlanNodePtr
         std::vector<const Expr*> calls;
         FindAggregateCalls(*item.expr, calls);
         if (calls.empty()) {
+            const Expr& e = *item.expr;
+            if (e.kind == ExprKind::kCall && functions::FindScalarFunction(e.name) == nullptr) {
+                std::string message = "unknown aggregate function '" + e.name + "'";
+                const auto nearest = NearestNames(e.name, exec::AggregateNames());
+                if (!nearest.empty()) {
+                    message += "; did you mean " + JoinNames(nearest) + "?";
+                }
+                return ErrorAt(ErrorKind::kBind, e.span, message);
+            }
             return ErrorAt(ErrorKind::kBind, item.expr->span,
                            "summarize takes aggregate functions such as count() or sum(x); this expression has none");
         }
@@ -1138,6 +1298,10 @@ Result<PlanNodePtr> Binder::BindSummarize(const query::Operator& op, PlanNodePtr
                     name = "__aggregate" + std::to_string(hidden_column.size()) + "_" + name;
                 }
                 hidden_column[call] = static_cast<int>(aggregate_schema.size());
+            }
+            if (direct && !item.name.empty() && FindField(aggregate_schema, item.name) >= 0) {
+                return ErrorAt(ErrorKind::kBind, item.name_span,
+                               "summarize names the column '" + item.name + "' twice");
             }
             for (size_t o = 0; o < names.size(); ++o) {
                 std::string name = names[o];

@@ -139,6 +139,11 @@ void AppendRealText(std::string& out, double value) {
         out += value > 0 ? "Infinity" : "-Infinity";
         return;
     }
+    // Whole numbers print without an exponent (600000000, not 6e+08) as Kusto shows them.
+    if (value == std::trunc(value) && std::fabs(value) < 1e17) {
+        out += std::to_string(static_cast<int64_t>(value));
+        return;
+    }
     char buffer[64];
     auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
     if (error == std::errc()) {

@@ -134,14 +134,23 @@ TEST_P(KqlLogicTest, Passes) {
         const std::string where = path.string() + ":" + std::to_string(block.line);
         ++blocks_run;
         if (block.kind == "statement error") {
-            ASSERT_FALSE(outcome.ok()) << where << ": expected an error, but the query ran";
-            ASSERT_FALSE(block.expected.empty()) << where << ": statement error needs an expected message";
-            EXPECT_NE(outcome.status().message().find(block.expected[0]), std::string::npos)
-                << where << ": error message\n" << outcome.status().message() << "\ndoes not contain\n"
-                << block.expected[0];
+            EXPECT_FALSE(outcome.ok()) << where << ": expected an error, but the query ran";
+            EXPECT_FALSE(block.expected.empty()) << where << ": statement error needs an expected message";
+            if (outcome.ok() || block.expected.empty()) {
+                continue;
+            }
+            // Only the message line counts: the rendered error also echoes the query line,
+            // which would match any word of the query.
+            const std::string& message = outcome.status().message();
+            const std::string first_line = message.substr(0, message.find('\n'));
+            EXPECT_NE(first_line.find(block.expected[0]), std::string::npos)
+                << where << ": error message\n" << message << "\ndoes not contain\n" << block.expected[0];
             continue;
         }
-        ASSERT_TRUE(outcome.ok()) << where << ": " << outcome.status().message();
+        EXPECT_TRUE(outcome.ok()) << where << ": " << outcome.status().message();
+        if (!outcome.ok()) {
+            continue;
+        }
         if (block.kind == "statement ok") {
             continue;
         }
