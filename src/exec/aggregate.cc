@@ -13,7 +13,7 @@ namespace unmask::exec {
 
 namespace {
 
-constexpr std::array<AggregateFunctionInfo, 24> kAggregates = {{
+constexpr std::array<AggregateFunctionInfo, 25> kAggregates = {{
     {"count", 0, 1, "number of rows in the group"},
     {"countif", 1, 1, "number of rows where the predicate is true"},
     {"sum", 1, 1, "sum of the non-null values"},
@@ -34,6 +34,7 @@ constexpr std::array<AggregateFunctionInfo, 24> kAggregates = {{
     {"stdevif", 2, 2, "sample standard deviation where the predicate is true"},
     {"variance", 1, 1, "sample variance"},
     {"percentile", 2, 2, "nearest-rank percentile"},
+    {"percentiles", 2, 64, "nearest-rank percentiles, one column each"},
     {"arg_max", 1, 64, "row values where the expression is largest"},
     {"arg_min", 1, 64, "row values where the expression is smallest"},
     {"take_any", 1, 1, "any non-null value of the group"},
@@ -446,10 +447,10 @@ private:
     std::vector<Moments> moments_;
 };
 
-// percentile: exact nearest-rank over all non-null values of the group.
+// percentile, percentiles: exact nearest rank over all non-null values of the group.
 class PercentileState final : public AggregateState {
 public:
-    PercentileState(Type type, double percent) : type_(type), percent_(percent) {}
+    PercentileState(Type type, std::vector<double> percents) : type_(type), percents_(std::move(percents)) {}
     void Resize(size_t groups) override { values_.resize(groups); }
     void Update(const AggregateInput& input) override {
         const Column& values = *input.args[0];
@@ -473,26 +474,32 @@ public:
     void Finalize(size_t groups, std::vector<Column*>& outputs) override {
         for (size_t g = 0; g < groups; ++g) {
             auto& values = values_[g];
-            if (values.empty()) {
-                outputs[0]->AppendNull();
-                continue;
-            }
             std::sort(values.begin(), values.end());
-            // Nearest rank: the smallest value with at least p % of the values at or below it.
-            const double rank = std::ceil(percent_ / 100.0 * static_cast<double>(values.size()));
-            const size_t index = rank <= 1 ? 0 : std::min(values.size() - 1, static_cast<size_t>(rank) - 1);
-            if (type_ == Type::kReal) {
-                outputs[0]->AppendReal(values[index]);
-            } else {
-                outputs[0]->AppendInt(static_cast<int64_t>(values[index]));
+            for (size_t p = 0; p < percents_.size(); ++p) {
+                if (values.empty()) {
+                    outputs[p]->AppendNull();
+                    continue;
+                }
+                // Nearest rank: the smallest value with at least p % of the values at or below it.
+                const double rank = std::ceil(percents_[p] / 100.0 * static_cast<double>(values.size()));
+                const size_t index = rank <= 1 ? 0 : std::min(values.size() - 1, static_cast<size_t>(rank) - 1);
+                if (type_ == Type::kReal) {
+                    outputs[p]->AppendReal(values[index]);
+                } else {
+                    outputs[p]->AppendInt(static_cast<int64_t>(values[index]));
+                }
             }
         }
     }
-    void FinalizeEmpty(std::vector<Column*>& outputs) override { outputs[0]->AppendNull(); }
+    void FinalizeEmpty(std::vector<Column*>& outputs) override {
+        for (Column* output : outputs) {
+            output->AppendNull();
+        }
+    }
 
 private:
     Type type_;
-    double percent_;
+    std::vector<double> percents_;
     std::vector<std::vector<double>> values_;
 };
 
@@ -716,20 +723,22 @@ Result<AggregateSpec> BindAggregate(std::string_view name, const std::vector<Agg
             spec.evaluated_args.push_back(1);
         }
         spec.output_types = {Type::kReal};
-    } else if (f == "percentile") {
+    } else if (f == "percentile" || f == "percentiles") {
         UNMASK_TRY(require_number(0));
-        if (!args[1].is_constant || !IsNumeric(args[1].type)) {
-            return TypeError(name, 1, "a constant percentage", args[1].type);
-        }
-        if (args[1].number < 0 || args[1].number > 100) {
-            return Status(ErrorKind::kType, "percentile() takes a percentage between 0 and 100, not " +
-                                                std::to_string(args[1].number));
-        }
-        spec.parameter = args[1].number;
-        spec.has_parameter = true;
-        spec.evaluated_args = {0};
         const Type input = args[0].type;
-        spec.output_types = {input == Type::kDynamic ? Type::kReal : (input == Type::kInt ? Type::kLong : input)};
+        const Type output = input == Type::kDynamic ? Type::kReal : (input == Type::kInt ? Type::kLong : input);
+        for (size_t i = 1; i < args.size(); ++i) {
+            if (!args[i].is_constant || !IsNumeric(args[i].type)) {
+                return TypeError(name, i, "a constant percentage", args[i].type);
+            }
+            if (args[i].number < 0 || args[i].number > 100) {
+                return Status(ErrorKind::kType, std::string(name) + "() takes percentages between 0 and 100, not " +
+                                                    std::to_string(args[i].number));
+            }
+            spec.percents.push_back(args[i].number);
+            spec.output_types.push_back(output);
+        }
+        spec.evaluated_args = {0};
     } else if (f == "arg_max" || f == "arg_min") {
         for (size_t i = 0; i < args.size(); ++i) {
             spec.evaluated_args.push_back(i);
@@ -765,7 +774,9 @@ std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec) {
     if (f == "stdev") return std::make_unique<VarianceState>(false, true);
     if (f == "stdevif") return std::make_unique<VarianceState>(true, true);
     if (f == "variance") return std::make_unique<VarianceState>(false, false);
-    if (f == "percentile") return std::make_unique<PercentileState>(spec.output_types[0], spec.parameter);
+    if (f == "percentile" || f == "percentiles") {
+        return std::make_unique<PercentileState>(spec.output_types[0], spec.percents);
+    }
     if (f == "arg_max") return std::make_unique<ArgExtremeState>(spec.output_types, true);
     if (f == "arg_min") return std::make_unique<ArgExtremeState>(spec.output_types, false);
     return nullptr;

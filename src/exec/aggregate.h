@@ -43,7 +43,8 @@ struct AggregateSpec {
     std::string function;           ///< canonical name, such as "count", "make_list", "arg_max"
     std::vector<Type> arg_types;    ///< types of the evaluated arguments
     std::vector<Type> output_types;
-    double parameter = 0;           ///< percentile p, or max size for make_list/make_set
+    double parameter = 0;           ///< max size for make_list/make_set
+    std::vector<double> percents;   ///< percentile/percentiles: one output column per value
     bool has_parameter = false;
     size_t extra_columns = 0;       ///< arg_max/arg_min: columns carried besides the compared value
     std::vector<size_t> evaluated_args;  ///< indexes of the call's arguments evaluated per chunk

@@ -1290,6 +1290,13 @@ Result<PlanNodePtr> Binder::BindSummarize(const query::Operator& op, PlanNodePtr
                     names.push_back(DefaultName(*call->args[a], aggregate_schema));
                 }
                 names.insert(names.end(), star_names.begin(), star_names.end());
+            } else if (aggregate.spec.function == "percentiles") {
+                // percentiles(x, 50, 95) gives percentile_x_50 and percentile_x_95.
+                const std::string base =
+                    call->args[0]->kind == ExprKind::kName ? "percentile_" + call->args[0]->name : "percentile_";
+                for (size_t a = 1; a < call->args.size(); ++a) {
+                    names.push_back(base + "_" + call->args[a]->text);
+                }
             } else {
                 names.push_back(direct && !item.name.empty() ? item.name : AggregateDefaultName(*call));
             }
