@@ -135,7 +135,13 @@ int main(int argc, char** argv) {
     query->add_option("--max-record-bytes", max_record_bytes, "Longest accepted input record in bytes");
     query->add_option("args", positional, "'KQL TEXT' followed by input files, or only input files with --file");
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        // --help and --version end here with status 0; every usage error is status 2.
+        const int status = app.exit(error);
+        return status == 0 ? kExitOk : kExitError;
+    }
 
     if (query->parsed()) {
         std::vector<std::string> inputs = positional;

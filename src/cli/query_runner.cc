@@ -48,8 +48,9 @@ private:
 };
 
 /// Runs a bound plan to completion, reading the inputs when the plan scans them.
-Result<Table> ExecutePlan(plan::PlanNode& root, const ingest::ProbeResult& probe, const QueryRequest& request,
-                          int64_t now_ticks, ingest::ReadStats& stats) {
+/// `schema` is the table the plan was bound against: the probed columns, less any hidden ones.
+Result<Table> ExecutePlan(plan::PlanNode& root, const ingest::ProbeResult& probe, const Schema& schema,
+                          const QueryRequest& request, int64_t now_ticks, ingest::ReadStats& stats) {
     functions::EvalContext eval;
     eval.now_ticks = now_ticks;
     const int workers = std::max(1, request.read_options.threads);
@@ -63,13 +64,13 @@ Result<Table> ExecutePlan(plan::PlanNode& root, const ingest::ProbeResult& probe
         Schema read_schema;
         std::vector<int> positions;
         const std::vector<bool>& needed = executor.scan_columns();
-        for (size_t i = 0; i < probe.schema.size(); ++i) {
+        for (size_t i = 0; i < schema.size(); ++i) {
             if (i < needed.size() && needed[i]) {
-                read_schema.push_back(probe.schema[i]);
+                read_schema.push_back(schema[i]);
                 positions.push_back(static_cast<int>(i));
             }
         }
-        ScanAdapter adapter(executor.scan_input(), positions, probe.schema.size());
+        ScanAdapter adapter(executor.scan_input(), positions, schema.size());
         auto read_options = request.read_options;
         read_options.threads = workers;
         UNMASK_TRY(ingest::ReadInputs(probe, read_schema, read_options, adapter, stats));
@@ -129,13 +130,21 @@ Result<QueryOutcome> RunQuery(const QueryRequest& request) {
             }
         }
     }
+    // Strict schema answers what Defender would: its table has no extension columns, even when
+    // an input file (a converted sensor log, say) carries them.
+    Schema visible_schema;
+    for (const Field& field : probe.schema) {
+        if (!(request.strict_schema && ingest::IsExtensionColumn(field.name))) {
+            visible_schema.push_back(field);
+        }
+    }
     int subquery_passes = 0;
     bind_options.run_subquery = [&](plan::PlanNode& subquery) -> Result<Table> {
         ingest::ReadStats subquery_stats;
         ++subquery_passes;
-        return ExecutePlan(subquery, probe, request, outcome.now_ticks, subquery_stats);
+        return ExecutePlan(subquery, probe, visible_schema, request, outcome.now_ticks, subquery_stats);
     };
-    std::vector<plan::CatalogTable> catalog = {{kTableName, probe.schema}};
+    std::vector<plan::CatalogTable> catalog = {{kTableName, visible_schema}};
     auto bound = plan::BindScript(script.value(), catalog, bind_options);
     if (!bound.ok()) {
         return WithLocation(bound.status(), request.text);
@@ -149,7 +158,7 @@ Result<QueryOutcome> RunQuery(const QueryRequest& request) {
         outcome.plan = plan::DumpPlan(*bound->root);
     }
 
-    UNMASK_ASSIGN_OR_RETURN(outcome.result, ExecutePlan(*bound->root, probe, request, outcome.now_ticks, outcome.stats));
+    UNMASK_ASSIGN_OR_RETURN(outcome.result, ExecutePlan(*bound->root, probe, visible_schema, request, outcome.now_ticks, outcome.stats));
     outcome.elapsed_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return outcome;
