@@ -5,6 +5,9 @@
 //   operators    (- (long 1)) (== a b) (matches regex a b) (in~ a x y) (between a low high)
 //   postfix      (call ago (timespan 24h)) (index a b) (member a Name)
 //   dynamic      (dynamic [(long 1) (dynamic [])]) (dynamic {"k": (long 1)}) (dynamic null) (dynamic (long 5))
+//   datatable    (datatable (columns (Name string) (Count long)) (row (string "a") (long 1)) (row ...)), with
+//                no (row ...) when there are no values and a short last row when the value count is not a
+//                multiple of the column count
 //   star         *
 //   pipe         (pipe SOURCE OPERATOR...), or (pipe OPERATOR...) when the pipe has no source
 //   operators    (KIND key=value... NAME... PREDICATE COUNT COLUMN... (by COLUMN...) SORTKEY... LEG...
@@ -183,6 +186,31 @@ void AppendDynamic(std::string& out, const Expr& expr) {
     out += expr.is_object ? "})" : "])";
 }
 
+// Appends a kCall named "datatable": its columns, then its values grouped into rows of one value per column.
+void AppendDatatable(std::string& out, const Expr& expr) {
+    out += "(datatable (columns";
+    for (size_t c = 0; c < expr.keys.size(); ++c) {
+        out += " (";
+        AppendWord(out, expr.keys[c]);
+        out += ' ';
+        if (c < expr.column_types.size()) {
+            AppendWord(out, expr.column_types[c]);
+        } else {
+            out += "<null>";
+        }
+        out += ')';
+    }
+    out += ')';
+    const size_t width = expr.keys.size();
+    for (size_t i = 0; i < expr.args.size(); ++i) {
+        if (i % width == 0) {
+            out += i == 0 ? " (row" : ") (row";
+        }
+        AppendChild(out, expr.args[i]);
+    }
+    out += expr.args.empty() ? ")" : "))";
+}
+
 void AppendColumn(std::string& out, const NamedExpr& column) {
     out += ' ';
     if (column.name.empty()) {
@@ -300,6 +328,10 @@ void AppendExpr(std::string& out, const Expr& expr) {
         out += ')';
         return;
     case ExprKind::kCall:
+        if (expr.name == "datatable" && !expr.keys.empty()) {
+            AppendDatatable(out, expr);
+            return;
+        }
         out += "(call ";
         AppendWord(out, expr.name);
         for (const ExprPtr& arg : expr.args) {

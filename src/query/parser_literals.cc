@@ -207,7 +207,6 @@ Result<ExprPtr> Parser::ParseDynamicScalar() {
                                Describe(Peek()));
 }
 
-
 // True at a literal that needs no evaluation: a number or timespan with an optional sign, a string, a bool
 // or a typed literal such as datetime(...) or long(null). dynamic(...) counts only with `allow_dynamic`,
 // because a value inside a dynamic literal cannot be dynamic(...) itself.
@@ -260,7 +259,7 @@ Result<ExprPtr> Parser::ParseDatatableValue() {
                           "as a datatable value but found " +
                           Describe(Peek());
     if (IsWord("null")) {
-        message += "; write a typed null such as long(null), string(null) or dynamic(null)";
+        message += ". Write a typed null such as long(null), string(null) or dynamic(null)";
     }
     return ErrorAt(Peek(), message);
 }

@@ -14,10 +14,9 @@ namespace {
 const std::vector<std::string> kSourceOperators = {"union",    "print", "range", "externaldata",
                                                    "evaluate", "find",  "search"};
 
-
-// Column types of a datatable, including the aliases double, boolean, date and time. Kusto also has
-// decimal and guid (with the aliases uuid and uniqueid), which unmask does not support.
-const std::vector<std::string> kDatatableColumnTypes = {"string", "long",     "int",  "real",     "double", "bool",
+// Column types of a datatable, with the aliases double, boolean, date and time. Kusto's scalar data types
+// also include decimal and guid (aliases uuid and uniqueid), which unmask does not support.
+const std::vector<std::string> kDatatableColumnTypes = {"string",  "long",     "int",  "real",     "double", "bool",
                                                         "boolean", "datetime", "date", "timespan", "time",   "dynamic"};
 const std::vector<std::string> kUnsupportedColumnTypes = {"decimal", "guid", "uuid", "uniqueid"};
 
@@ -287,9 +286,9 @@ Result<ExprPtr> Parser::ParseDatatable() {
     if (value_count % column_count != 0) {
         // Points at the ']' because that is where the last row ends too early.
         return ErrorAt(Peek(), "the datatable has " + CountOf(value_count, "value") + " for " +
-                                   CountOf(column_count, "column") + ", which leaves its last row with " +
-                                   CountOf(value_count % column_count, "value") +
-                                   "; the number of values must be a multiple of the number of columns");
+                                   CountOf(column_count, "column") + ", so its last row has only " +
+                                   std::to_string(value_count % column_count) + " of its " +
+                                   std::to_string(column_count) + " values. Give each row one value per column");
     }
     Advance(); // ']'
     table->span = SpanFrom(keyword.offset);
@@ -309,8 +308,8 @@ Status Parser::ParseDatatableColumn(Expr& table) {
 
     const Token& type = Peek();
     if (type.kind != TokenKind::kIdentifier) {
-        return ErrorAt(type, "expected a type such as 'string' or 'long' after '" + name + ":' but found " +
-                                 Describe(type));
+        return ErrorAt(type,
+                       "expected a type such as 'string' or 'long' after '" + name + ":' but found " + Describe(type));
     }
     const std::string type_name(type.text);
     if (IsOneOf(kUnsupportedColumnTypes, ToLower(type_name))) {
@@ -320,9 +319,8 @@ Status Parser::ParseDatatableColumn(Expr& table) {
     if (!IsOneOf(kDatatableColumnTypes, ToLower(type_name))) {
         std::string message = "unknown type '" + type_name + "' for the datatable column '" + name + "'";
         const std::vector<std::string> nearest = NearestNames(type_name, kDatatableColumnTypes, 1);
-        message += nearest.empty()
-                       ? "; expected string, long, int, real, bool, datetime, timespan or dynamic"
-                       : "; did you mean '" + nearest.front() + "'?";
+        message += nearest.empty() ? "; expected string, long, int, real, bool, datetime, timespan or dynamic"
+                                   : "; did you mean '" + nearest.front() + "'?";
         return ErrorAt(type, message);
     }
     Advance();

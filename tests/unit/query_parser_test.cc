@@ -313,6 +313,54 @@ const DumpCase kScriptCases[] = {
     {"T | where union == 1 and print > 2",
      "(query (pipe (name T) (where (and (== (name union) (long 1)) (> (name print) (long 2))))))"},
 
+    // datatable as a source, in let statements, union legs, join and subqueries.
+    {"datatable(a: long) [1]", "(query (pipe (datatable (columns (a long)) (row (long 1)))))"},
+    {R"(datatable(Name:string, Count:long) ["a", 1, "b", -2])",
+     R"((query (pipe (datatable (columns (Name string) (Count long)) (row (string "a") (long 1)) )"
+     R"((row (string "b") (long -2))))))"},
+    {"datatable(a:long) [1, 2,]", "(query (pipe (datatable (columns (a long)) (row (long 1)) (row (long 2)))))"},
+    {"datatable(a:long) []", "(query (pipe (datatable (columns (a long)))))"},
+    {"datatable(a:long) [\n    1,\n    2,\n]",
+     "(query (pipe (datatable (columns (a long)) (row (long 1)) (row (long 2)))))"},
+    {R"(datatable(S:string, L:long, I:int, R:real, D:double, B:bool, B2:boolean, T:datetime, T2:date,)"
+     R"( S2:timespan, S3:time, X:dynamic) ["x" 'y', -5, int(3), -1.5, real(nan), true, False,)"
+     R"( datetime(2024-01-01 10:00), datetime(null), 1h, -30m, dynamic([1, "a"])])",
+     R"((query (pipe (datatable (columns (S string) (L long) (I int) (R real) (D double) (B bool) (B2 boolean) )"
+     R"((T datetime) (T2 date) (S2 timespan) (S3 time) (X dynamic)) (row (string "xy") (long -5) (int 3) )"
+     R"((real -1.5) (real nan) (bool true) (bool false) (datetime "2024-01-01 10:00") (datetime null) )"
+     R"((timespan 1h) (timespan -30m) (dynamic [(long 1) (string "a")]))))))"},
+    {R"(datatable(a:long, b:string, c:dynamic, d:timespan) [long(null), string(null), dynamic(null), time(null)])",
+     "(query (pipe (datatable (columns (a long) (b string) (c dynamic) (d timespan)) "
+     "(row (null long) (null string) (dynamic null) (timespan null)))))"},
+    {R"(datatable(a:long, b:real, c:timespan, d:dynamic) [+3, 1e3, time(1.02:00:00), dynamic({"k": "v"}),)"
+     R"( 0x1F, -.5, -1d, dynamic(5)])",
+     R"((query (pipe (datatable (columns (a long) (b real) (c timespan) (d dynamic)) (row (long 3) (real 1e3) )"
+     R"((timespan 1.02:00:00) (dynamic {"k": (string "v")})) (row (long 0x1F) (real -.5) (timespan -1d) )"
+     R"((dynamic (long 5)))))))"},
+    {"datatable(a:Long) [1]", "(query (pipe (datatable (columns (a Long)) (row (long 1)))))"},
+    {R"(datatable(['Account Name']:string, time:timespan, count:long) ["x", 1h, 2])",
+     R"((query (pipe (datatable (columns ("Account Name" string) (time timespan) (count long)) )"
+     R"((row (string "x") (timespan 1h) (long 2))))))"},
+    {"datatable(a:long) [1, 2] | where a > 1 | count",
+     "(query (pipe (datatable (columns (a long)) (row (long 1)) (row (long 2))) (where (> (name a) (long 1))) "
+     "(count)))"},
+    {R"(let Allowed = datatable(Name:string) ["a", "b"]; T | where Name in (Allowed))",
+     R"((let Allowed (pipe (datatable (columns (Name string)) (row (string "a")) (row (string "b"))))) )"
+     R"((query (pipe (name T) (where (in (name Name) (name Allowed))))))"},
+    {"let X = datatable(a:long) [1] | extend b = a; X",
+     "(let X (pipe (datatable (columns (a long)) (row (long 1))) (extend (= b (name a))))) (query (pipe (name X)))"},
+    {"union (datatable(a:long) [1]), datatable(a:long) [2], T",
+     "(query (pipe (union (pipe (datatable (columns (a long)) (row (long 1)))) "
+     "(pipe (datatable (columns (a long)) (row (long 2)))) (name T))))"},
+    {"T | union datatable(a:long) [1] | count",
+     "(query (pipe (name T) (union (pipe (datatable (columns (a long)) (row (long 1))))) (count)))"},
+    {R"(T | join kind=inner (datatable(DeviceId:string) ["d1"]) on DeviceId)",
+     R"((query (pipe (name T) (join kind=inner (pipe (datatable (columns (DeviceId string)) (row (string "d1")))) )"
+     R"((on (name DeviceId))))))"},
+    {"T | where a in (datatable(a:long) [1])",
+     "(query (pipe (name T) (where (in (name a) (pipe (datatable (columns (a long)) (row (long 1))))))))"},
+    {"T | where datatable == 1", "(query (pipe (name T) (where (== (name datatable) (long 1)))))"},
+
     // Subqueries.
     {"T | where a in ((U | project b))",
      "(query (pipe (name T) (where (in (name a) (pipe (name U) (project (name b)))))))"},
@@ -365,7 +413,6 @@ const RejectCase kRejectCases[] = {
     {"1 + 2 | count", ErrorKind::kParse, "expected a table name or a tabular expression before '|'"},
     {"let f = (x: long) { x }; f(1)", ErrorKind::kNotImplemented, "user-defined functions"},
     {"set notruncation; T", ErrorKind::kNotImplemented, "the 'set' statement is not supported"},
-    {"datatable(a: long) [1]", ErrorKind::kNotImplemented, "the 'datatable' operator is not supported"},
     {"range x from 1 to 3 step 1", ErrorKind::kNotImplemented, "the 'range' operator is not supported"},
 
     // Operators.
@@ -411,6 +458,47 @@ const RejectCase kRejectCases[] = {
      "a different 'to typeof(...)' type for each column"},
     {"T | mv-expand bagexpansion=list X", ErrorKind::kParse, "invalid value 'list' for 'bagexpansion'"},
     {"T | extend (a, b) = f(x)", ErrorKind::kNotImplemented, "naming several columns at once"},
+
+    // datatable.
+    {R"(datatable(a:long, b:string) [1, "x", 2])", ErrorKind::kParse,
+     "the datatable has 3 values for 2 columns, so its last row has only 1 of its 2 values. Give each row one "
+     "value per column"},
+    {"datatable(a:long, b:long, c:long) [1, 2, 3, 4, 5,]", ErrorKind::kParse,
+     "the datatable has 5 values for 3 columns, so its last row has only 2 of its 3 values"},
+    {"datatable(a:long)", ErrorKind::kParse,
+     "expected '[' after the columns of 'datatable(...)' but found the end of the query"},
+    {"datatable(a:long) | count", ErrorKind::kParse,
+     "expected '[' after the columns of 'datatable(...)' but found '|'"},
+    {"datatable(a long) [1]", ErrorKind::kParse, "expected ':' after the datatable column 'a' but found 'long'"},
+    {"datatable(a:) [1]", ErrorKind::kParse, "expected a type such as 'string' or 'long' after 'a:' but found ')'"},
+    {R"(datatable(a:strin) ["x"])", ErrorKind::kParse,
+     "unknown type 'strin' for the datatable column 'a'; did you mean 'string'?"},
+    {R"(datatable(a:guid) ["x"])", ErrorKind::kNotImplemented, "datatable columns of type 'guid' are not supported"},
+    {"datatable(a:decimal) [1]", ErrorKind::kNotImplemented, "datatable columns of type 'decimal' are not supported"},
+    {"datatable() [1]", ErrorKind::kParse, "expected a name of a datatable column but found ')'"},
+    {"datatable(a:long,) [1]", ErrorKind::kParse, "expected a name of a datatable column but found ')'"},
+    {R"(datatable(a:long, a:string) [1, "x"])", ErrorKind::kParse, "the datatable declares the column 'a' twice"},
+    {"datatable(a:long [1]", ErrorKind::kParse, "expected ')' to close 'datatable(' but found '['"},
+    {"datatable(a:long) [1 2]", ErrorKind::kParse, "expected ',' or ']' after a datatable value but found '2'"},
+    {"datatable(a:long) [1", ErrorKind::kParse,
+     "expected ',' or ']' after a datatable value but found the end of the query"},
+    {"datatable(a:long) [1 + 2]", ErrorKind::kParse, "expected ',' or ']' after a datatable value but found '+'"},
+    {"datatable(a:long) [1,,2]", ErrorKind::kParse, "as a datatable value but found ','"},
+    {"datatable(a:long) [,]", ErrorKind::kParse, "as a datatable value but found ','"},
+    {"datatable(a:long) [x]", ErrorKind::kParse,
+     "expected a literal such as 42, -1.5, \"text\", true, 1h, datetime(...) or dynamic(...) as a datatable value "
+     "but found 'x'"},
+    {"datatable(a:long) [-x]", ErrorKind::kParse, "as a datatable value but found '-'"},
+    {"datatable(a:datetime) [now()]", ErrorKind::kParse, "as a datatable value but found 'now'"},
+    {"datatable(a:long) [(1)]", ErrorKind::kParse, "as a datatable value but found '('"},
+    {"datatable(a:long) [null]", ErrorKind::kParse,
+     "but found 'null'. Write a typed null such as long(null), string(null) or dynamic(null)"},
+    {"datatable(a:long) [long(x)]", ErrorKind::kParse, "expected an integer or null inside 'long(...)'"},
+    {"datatable(a:dynamic) [dynamic([1,])]", ErrorKind::kParse, "expected a value such as a number"},
+    {"datatable(a:string) [guid(74be27de-1e4e-49d9-b579-fe0b331d3642)]", ErrorKind::kNotImplemented,
+     "guid literals are not supported"},
+    {"datatable(a:long) [1] T", ErrorKind::kParse, "expected '|' or ';' after 'datatable(a:long) [1]' but found 'T'"},
+    {"T | union datatable(a:long)", ErrorKind::kParse, "expected '[' after the columns of 'datatable(...)'"},
 
     // Expressions.
     {"T | where Timestamp > ago(24h;", ErrorKind::kParse, "expected ')' to close the call to 'ago' but found ';'"},
@@ -492,6 +580,10 @@ TEST(QueryParserTest, ErrorPointsAtOffendingToken) {
         {"T | lookup U on x", 4, 6},
         {"T | project-awya A", 4, 12},
         {"T | where a == \"\\d\"", 16, 2},
+        {"datatable(a:long, b:long) [1, 2, 3]", 34, 1},
+        {"datatable(a:strin) [1]", 12, 5},
+        {"datatable(a:long) [1, x]", 22, 1},
+        {"datatable(a:long, a:long) [1, 2]", 18, 1},
     };
     for (const ErrorPositionCase& test_case : cases) {
         SCOPED_TRACE(test_case.text);
@@ -531,6 +623,39 @@ TEST(QueryParserTest, NodeSpansCoverTheirText) {
     EXPECT_EQ(text_of(conjunction.args[1]->span), "x > ago(1d)");
     EXPECT_EQ(text_of(conjunction.args[1]->args[1]->span), "ago(1d)");
     EXPECT_EQ(text_of(conjunction.args[1]->args[1]->args[0]->span), "1d");
+}
+
+TEST(QueryParserTest, DatatableFieldsAndSpans) {
+    const std::string text = "let Rules = datatable(Name:string, ['Max Count']:long) [\"a\", -1, 'b', long(null),];\n"
+                             "Rules";
+    const Result<Script> result = ParseScript(text);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    auto text_of = [&text](Span span) {
+        return text.substr(span.offset, span.length);
+    };
+    const Expr& pipe = *result.value().statements[0].value;
+    ASSERT_EQ(pipe.kind, ExprKind::kPipe);
+    EXPECT_TRUE(pipe.operators.empty());
+    ASSERT_NE(pipe.source, nullptr);
+
+    const Expr& table = *pipe.source;
+    EXPECT_EQ(table.kind, ExprKind::kCall);
+    EXPECT_EQ(table.name, "datatable");
+    EXPECT_EQ(table.keys, (std::vector<std::string>{"Name", "Max Count"}));
+    EXPECT_EQ(table.column_types, (std::vector<std::string>{"string", "long"}));
+    EXPECT_EQ(text_of(table.span), "datatable(Name:string, ['Max Count']:long) [\"a\", -1, 'b', long(null),]");
+    EXPECT_EQ(text_of(pipe.span), text_of(table.span));
+
+    ASSERT_EQ(table.args.size(), 4u);
+    const Expr& negative = *table.args[1];
+    EXPECT_EQ(negative.kind, ExprKind::kLiteral);
+    EXPECT_EQ(negative.literal_kind, LiteralKind::kLong);
+    EXPECT_EQ(negative.text, "-1");
+    EXPECT_EQ(text_of(negative.span), "-1");
+    const Expr& typed_null = *table.args[3];
+    EXPECT_EQ(typed_null.literal_kind, LiteralKind::kNull);
+    EXPECT_EQ(typed_null.text, "long");
+    EXPECT_EQ(text_of(typed_null.span), "long(null)");
 }
 
 TEST(QueryParserTest, NamedColumnSpans) {
