@@ -113,6 +113,9 @@ public:
 
     /// Appends text that is already in CSV form (separators included).
     void Raw(std::string_view text) {
+        if (text.empty()) {
+            return;  // an empty view may have a null data() that memcpy must not see
+        }
         if (text.size() > buffer_.size() - used_) {
             MakeRoom(text.size());
         }

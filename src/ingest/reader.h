@@ -98,7 +98,8 @@ struct ReadStats {
 
 /// Receives chunks. Consume is called concurrently from `threads` workers; `worker` is the
 /// worker's index in [0, threads). Each chunk's `first_row` is an order key: rows of the whole
-/// input are in input order when sorted by (first_row + row index).
+/// input are in input order when sorted by (first_row + row index). ReadInputs sets it to the
+/// block index shifted left by 32 bits, and chunks with no rows are not passed on.
 class ChunkSink {
 public:
     virtual ~ChunkSink() = default;
@@ -106,7 +107,8 @@ public:
 };
 
 /// Expands globs (`*`, `?`, `[...]`) and directories (every regular file inside, sorted) into
-/// file paths. A pattern that matches nothing is a kIo error naming it.
+/// file paths. A pattern that matches nothing is a kIo error naming it. Hidden files (names
+/// starting with '.') inside a directory are left out, and a path matched twice is listed once.
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& patterns);
 
 /// Detects each file's format and columns, and merges them into one schema.
