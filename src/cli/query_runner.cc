@@ -23,12 +23,12 @@ Status WithLocation(const Status& status, const std::string& text) {
     return Status(status.kind(), RenderSourceError(text, *status.offset(), status.length(), status.message()));
 }
 
-/// Widens reader chunks, which hold only the columns the plan reads, to the full input schema
-/// the plan was bound against; columns that are not read stay empty.
-class ScanAdapter final : public ingest::ChunkSink {
+/// Widens reader chunks, which hold only the columns some query reads, to the full schema the
+/// queries were bound against, and hands each chunk to every executor that scans the input.
+class ScanFanOut final : public ingest::ChunkSink {
 public:
-    ScanAdapter(exec::Operator* target, std::vector<int> positions, size_t width)
-        : target_(target), positions_(std::move(positions)), width_(width) {}
+    ScanFanOut(std::vector<exec::Operator*> targets, std::vector<int> positions, size_t width)
+        : targets_(std::move(targets)), positions_(std::move(positions)), width_(width) {}
 
     Status Consume(Chunk chunk, int worker) override {
         Chunk wide;
@@ -38,129 +38,233 @@ public:
         for (size_t i = 0; i < positions_.size(); ++i) {
             wide.columns[positions_[i]] = std::move(chunk.columns[i]);
         }
-        return target_->Push(std::move(wide), worker);
+        for (size_t t = 0; t < targets_.size(); ++t) {
+            if (t + 1 == targets_.size()) {
+                UNMASK_TRY(targets_[t]->Push(std::move(wide), worker));
+            } else {
+                UNMASK_TRY(targets_[t]->Push(wide, worker));
+            }
+        }
+        return Status::Ok();
     }
 
 private:
-    exec::Operator* target_;
+    std::vector<exec::Operator*> targets_;
     std::vector<int> positions_;
     size_t width_;
 };
 
-/// Runs a bound plan to completion, reading the inputs when the plan scans them.
-/// `schema` is the table the plan was bound against: the probed columns, less any hidden ones.
-Result<Table> ExecutePlan(plan::PlanNode& root, const ingest::ProbeResult& probe, const Schema& schema,
-                          const QueryRequest& request, int64_t now_ticks, ingest::ReadStats& stats) {
-    functions::EvalContext eval;
-    eval.now_ticks = now_ticks;
-    const int workers = std::max(1, request.read_options.threads);
-    plan::Executor executor(root, eval, workers);
-    UNMASK_TRY(executor.RunValueSources());
-    if (executor.has_scan()) {
+Result<int64_t> ResolveNow(const std::string& now, const ingest::ProbeResult& probe,
+                           const ingest::ReadOptions& read_options, std::string& source) {
+    if (now.empty()) {
+        const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+        source = "wall clock";
+        return kUnixEpochTicks + std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count() * 10;
+    }
+    if (now == "latest") {
+        UNMASK_ASSIGN_OR_RETURN(std::optional<int64_t> latest, ingest::ScanLatestTimestamp(probe, read_options));
+        if (!latest) {
+            return Status(ErrorKind::kInvalidInput,
+                          "--now latest needs a Timestamp or TimeGenerated value in the inputs, but none has one; "
+                          "give --now a datetime such as 2024-01-31T00:00:00Z");
+        }
+        source = "latest Timestamp in the inputs";
+        return *latest;
+    }
+    std::optional<int64_t> ticks = ParseDateTime(now);
+    if (!ticks) {
+        return Status(ErrorKind::kInvalidInput, "invalid --now value '" + now +
+                                                    "'; expected 'latest' or a datetime such as 2024-01-31T00:00:00Z");
+    }
+    source = "--now";
+    return *ticks;
+}
+
+}  // namespace
+
+struct QuerySession::State {
+    SessionOptions options;
+    ingest::ProbeResult probe;
+    Schema schema;  ///< probed columns, less the extension columns in strict-schema mode
+    int64_t now_ticks = 0;
+    std::string now_source;
+    ingest::ReadStats stats;
+
+    struct Query {
+        std::string text;
+        plan::BoundQuery bound;
+        std::vector<std::string> notes;
+        std::string plan;
+        std::unique_ptr<plan::Executor> executor;
+        Table result;
+    };
+    std::vector<std::unique_ptr<Query>> queries;
+
+    int Workers() const { return std::max(1, options.read_options.threads); }
+
+    /// Reads the inputs once and pushes every chunk into the scans of `executors`.
+    Status ReadInto(const std::vector<plan::Executor*>& executors, ingest::ReadStats& read_stats) {
+        std::vector<exec::Operator*> targets;
+        std::vector<bool> needed(schema.size(), false);
+        for (plan::Executor* executor : executors) {
+            if (!executor->has_scan()) {
+                continue;
+            }
+            targets.push_back(executor->scan_input());
+            const std::vector<bool>& columns = executor->scan_columns();
+            for (size_t i = 0; i < columns.size() && i < needed.size(); ++i) {
+                needed[i] = needed[i] || columns[i];
+            }
+        }
+        if (targets.empty()) {
+            return Status::Ok();
+        }
         if (probe.inputs.empty()) {
             return Status(ErrorKind::kInvalidInput,
                           std::string("the query reads ") + kTableName + " but no input file was given");
         }
         Schema read_schema;
         std::vector<int> positions;
-        const std::vector<bool>& needed = executor.scan_columns();
         for (size_t i = 0; i < schema.size(); ++i) {
-            if (i < needed.size() && needed[i]) {
+            if (needed[i]) {
                 read_schema.push_back(schema[i]);
                 positions.push_back(static_cast<int>(i));
             }
         }
-        ScanAdapter adapter(executor.scan_input(), positions, schema.size());
-        auto read_options = request.read_options;
-        read_options.threads = workers;
-        UNMASK_TRY(ingest::ReadInputs(probe, read_schema, read_options, adapter, stats));
+        ScanFanOut fan_out(std::move(targets), std::move(positions), schema.size());
+        auto read_options = options.read_options;
+        read_options.threads = Workers();
+        return ingest::ReadInputs(probe, read_schema, read_options, fan_out, read_stats);
     }
-    UNMASK_TRY(executor.Finish());
-    return executor.TakeResult();
+
+    /// Runs one plan to completion with its own read of the inputs (tabular subqueries).
+    Result<Table> RunAlone(plan::PlanNode& root) {
+        functions::EvalContext eval;
+        eval.now_ticks = now_ticks;
+        plan::Executor executor(root, eval, Workers());
+        UNMASK_TRY(executor.RunValueSources());
+        ingest::ReadStats subquery_stats;
+        UNMASK_TRY(ReadInto({&executor}, subquery_stats));
+        UNMASK_TRY(executor.Finish());
+        return executor.TakeResult();
+    }
+};
+
+QuerySession::QuerySession(std::unique_ptr<State> state) : state_(std::move(state)) {}
+QuerySession::~QuerySession() = default;
+QuerySession::QuerySession(QuerySession&&) noexcept = default;
+QuerySession& QuerySession::operator=(QuerySession&&) noexcept = default;
+
+Result<QuerySession> QuerySession::Open(const SessionOptions& options) {
+    auto state = std::make_unique<State>();
+    state->options = options;
+    if (!options.inputs.empty()) {
+        UNMASK_ASSIGN_OR_RETURN(std::vector<std::string> paths, ingest::ExpandInputs(options.inputs));
+        UNMASK_ASSIGN_OR_RETURN(state->probe, ingest::ProbeInputs(paths, options.read_options));
+    }
+    UNMASK_ASSIGN_OR_RETURN(state->now_ticks,
+                            ResolveNow(options.now, state->probe, options.read_options, state->now_source));
+    // Strict schema answers what Defender would: its table has no extension columns, even when
+    // an input file (a converted sensor log, say) carries them.
+    for (const Field& field : state->probe.schema) {
+        if (!(options.strict_schema && ingest::IsExtensionColumn(field.name))) {
+            state->schema.push_back(field);
+        }
+    }
+    return QuerySession(std::move(state));
 }
 
-}  // namespace
-
-Result<QueryOutcome> RunQuery(const QueryRequest& request) {
-    const auto started = std::chrono::steady_clock::now();
-    QueryOutcome outcome;
-
-    auto script = query::ParseScript(request.text);
+Result<size_t> QuerySession::AddQuery(const std::string& text, bool explain) {
+    State& state = *state_;
+    auto query = std::make_unique<State::Query>();
+    query->text = text;
+    auto script = query::ParseScript(text);
     if (!script.ok()) {
-        return WithLocation(script.status(), request.text);
+        return WithLocation(script.status(), text);
     }
-
-    ingest::ProbeResult probe;
-    if (!request.inputs.empty()) {
-        UNMASK_ASSIGN_OR_RETURN(std::vector<std::string> paths, ingest::ExpandInputs(request.inputs));
-        UNMASK_ASSIGN_OR_RETURN(probe, ingest::ProbeInputs(paths, request.read_options));
-    }
-
-    if (request.now.empty()) {
-        const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-        outcome.now_ticks =
-            kUnixEpochTicks + std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count() * 10;
-        outcome.now_source = "wall clock";
-    } else if (request.now == "latest") {
-        UNMASK_ASSIGN_OR_RETURN(std::optional<int64_t> latest, ingest::ScanLatestTimestamp(probe, request.read_options));
-        if (!latest) {
-            return Status(ErrorKind::kInvalidInput,
-                          "--now latest needs a Timestamp or TimeGenerated value in the inputs, but none has one; "
-                          "give --now a datetime such as 2024-01-31T00:00:00Z");
-        }
-        outcome.now_ticks = *latest;
-        outcome.now_source = "latest Timestamp in the inputs";
-    } else {
-        std::optional<int64_t> ticks = ParseDateTime(request.now);
-        if (!ticks) {
-            return Status(ErrorKind::kInvalidInput, "invalid --now value '" + request.now +
-                                                        "'; expected 'latest' or a datetime such as "
-                                                        "2024-01-31T00:00:00Z");
-        }
-        outcome.now_ticks = *ticks;
-        outcome.now_source = "--now";
-    }
-
     plan::BindOptions bind_options;
-    bind_options.now_ticks = outcome.now_ticks;
-    if (!request.strict_schema) {
+    bind_options.now_ticks = state.now_ticks;
+    if (!state.options.strict_schema) {
         for (const Field& field : ingest::DeviceNetworkEventsSchema()) {
             if (ingest::IsExtensionColumn(field.name)) {
                 bind_options.nullable_extensions.push_back(field);
             }
         }
     }
-    // Strict schema answers what Defender would: its table has no extension columns, even when
-    // an input file (a converted sensor log, say) carries them.
-    Schema visible_schema;
-    for (const Field& field : probe.schema) {
-        if (!(request.strict_schema && ingest::IsExtensionColumn(field.name))) {
-            visible_schema.push_back(field);
-        }
-    }
     int subquery_passes = 0;
     bind_options.run_subquery = [&](plan::PlanNode& subquery) -> Result<Table> {
-        ingest::ReadStats subquery_stats;
         ++subquery_passes;
-        return ExecutePlan(subquery, probe, visible_schema, request, outcome.now_ticks, subquery_stats);
+        return state.RunAlone(subquery);
     };
-    std::vector<plan::CatalogTable> catalog = {{kTableName, visible_schema}};
+    std::vector<plan::CatalogTable> catalog = {{kTableName, state.schema}};
     auto bound = plan::BindScript(script.value(), catalog, bind_options);
     if (!bound.ok()) {
-        return WithLocation(bound.status(), request.text);
+        return WithLocation(bound.status(), text);
     }
-    outcome.notes = bound->notes;
+    query->bound = std::move(bound).value();
+    query->notes = query->bound.notes;
     if (subquery_passes > 0) {
-        outcome.notes.push_back("tabular subqueries read the inputs " + std::to_string(subquery_passes) +
-                                " more time(s) before the main pass");
+        query->notes.push_back("tabular subqueries read the inputs " + std::to_string(subquery_passes) +
+                               " more time(s) before the main pass");
     }
-    if (request.explain) {
-        outcome.plan = plan::DumpPlan(*bound->root);
+    if (explain) {
+        query->plan = plan::DumpPlan(*query->bound.root);
     }
+    state.queries.push_back(std::move(query));
+    return state.queries.size() - 1;
+}
 
-    UNMASK_ASSIGN_OR_RETURN(outcome.result, ExecutePlan(*bound->root, probe, visible_schema, request, outcome.now_ticks, outcome.stats));
-    outcome.elapsed_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+Status QuerySession::Run() {
+    State& state = *state_;
+    functions::EvalContext eval;
+    eval.now_ticks = state.now_ticks;
+    std::vector<plan::Executor*> executors;
+    for (auto& query : state.queries) {
+        query->executor = std::make_unique<plan::Executor>(*query->bound.root, eval, state.Workers());
+        UNMASK_TRY(query->executor->RunValueSources());
+        executors.push_back(query->executor.get());
+    }
+    UNMASK_TRY(state.ReadInto(executors, state.stats));
+    for (auto& query : state.queries) {
+        UNMASK_TRY(query->executor->Finish());
+        query->result = query->executor->TakeResult();
+        query->executor.reset();
+    }
+    return Status::Ok();
+}
+
+Table& QuerySession::result(size_t query) { return state_->queries[query]->result; }
+const std::vector<std::string>& QuerySession::notes(size_t query) const { return state_->queries[query]->notes; }
+const std::string& QuerySession::plan(size_t query) const { return state_->queries[query]->plan; }
+const ingest::ReadStats& QuerySession::stats() const { return state_->stats; }
+int64_t QuerySession::now_ticks() const { return state_->now_ticks; }
+const std::string& QuerySession::now_source() const { return state_->now_source; }
+const Schema& QuerySession::schema() const { return state_->schema; }
+
+Result<QueryOutcome> RunQuery(const QueryRequest& request) {
+    const auto started = std::chrono::steady_clock::now();
+    // Parse before touching the inputs, so a broken query fails fast even on large inputs.
+    auto script = query::ParseScript(request.text);
+    if (!script.ok()) {
+        return WithLocation(script.status(), request.text);
+    }
+    SessionOptions options;
+    options.inputs = request.inputs;
+    options.now = request.now;
+    options.strict_schema = request.strict_schema;
+    options.read_options = request.read_options;
+    UNMASK_ASSIGN_OR_RETURN(QuerySession session, QuerySession::Open(options));
+    UNMASK_ASSIGN_OR_RETURN(size_t index, session.AddQuery(request.text, request.explain));
+    UNMASK_TRY(session.Run());
+
+    QueryOutcome outcome;
+    outcome.result = std::move(session.result(index));
+    outcome.stats = session.stats();
+    outcome.notes = session.notes(index);
+    outcome.plan = session.plan(index);
+    outcome.now_ticks = session.now_ticks();
+    outcome.now_source = session.now_source();
+    outcome.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return outcome;
 }
 

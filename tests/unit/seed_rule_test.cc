@@ -289,3 +289,46 @@ TEST(SeedRule, MatchesPlainLoopReference) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(QuerySession, SharedScanMatchesSeparateRuns) {
+    const fs::path input = TempPath("shared.csv");
+    Generate("--rows 20000 --devices 12 --beacons 2 --seed 21 --byte-columns --end 2024-03-10T12:00:00Z", input);
+    const std::vector<std::string> queries = {
+        ReadText(kSourceDir / "examples" / "seed-t1001.003.kql"),
+        "DeviceNetworkEvents | summarize n = count(), devices = dcount(DeviceName) by ActionType | sort by ActionType asc",
+        "DeviceNetworkEvents | where RemotePort == 443 | summarize max(Timestamp)",
+        "print x = 1",
+    };
+    unmask::cli::SessionOptions options;
+    options.inputs = {input.string()};
+    options.now = "2024-03-10T12:00:00Z";
+    options.read_options.threads = 2;
+    auto session = unmask::cli::QuerySession::Open(options);
+    ASSERT_TRUE(session.ok()) << session.status().message();
+    std::vector<size_t> indexes;
+    for (const std::string& text : queries) {
+        auto index = session->AddQuery(text);
+        ASSERT_TRUE(index.ok()) << index.status().message();
+        indexes.push_back(index.value());
+    }
+    ASSERT_TRUE(session->Run().ok());
+    EXPECT_EQ(session->stats().rows_read, 20000u) << "one read of the input for every query";
+    for (size_t i = 0; i < queries.size(); ++i) {
+        unmask::cli::QueryRequest request;
+        request.text = queries[i];
+        request.inputs = {input.string()};
+        request.now = options.now;
+        request.read_options.threads = 2;
+        auto alone = unmask::cli::RunQuery(request);
+        ASSERT_TRUE(alone.ok()) << alone.status().message();
+        std::vector<std::string> shared_rows = Render(session->result(indexes[i]));
+        std::vector<std::string> alone_rows = Render(alone->result);
+        std::sort(shared_rows.begin(), shared_rows.end());
+        std::sort(alone_rows.begin(), alone_rows.end());
+        EXPECT_EQ(shared_rows, alone_rows) << queries[i];
+    }
+}
+
+}  // namespace
