@@ -12,8 +12,9 @@ allowed() {
         functions) echo "common table functions" ;;
         exec) echo "common table functions exec" ;;
         plan) echo "common table functions exec query plan" ;;
-        output) echo "common table output" ;;
-        cli) echo "common table functions exec query plan ingest output cli" ;;
+        detect) echo "common table functions exec query plan ingest detect" ;;
+        output) echo "common table functions exec query plan ingest detect output" ;;
+        cli) echo "common table functions exec query plan ingest detect output cli" ;;
         *) echo "" ;;
     esac
 }

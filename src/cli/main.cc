@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/query_runner.h"
+#include "detect/query_runner.h"
 #include "cli/run_summary.h"
 #include "output/result_writer.h"
 
@@ -32,7 +32,7 @@ int RunQueryCommand(const std::string& query_text, const std::string& query_file
                     const std::string& format_name, const std::string& output_path,
                     const std::vector<std::string>& inputs, bool strict, bool strict_schema, bool explain, int threads,
                     size_t max_record_bytes, bool quiet) {
-    unmask::cli::QueryRequest request;
+    unmask::detect::QueryRequest request;
     if (!query_file.empty()) {
         std::string error;
         request.text = ReadFile(query_file, error);
@@ -64,7 +64,7 @@ int RunQueryCommand(const std::string& query_text, const std::string& query_file
         format = unmask::output::ResultFormat::kJsonLines;
     }
 
-    auto outcome = unmask::cli::RunQuery(request);
+    auto outcome = unmask::detect::RunQuery(request);
     if (!outcome.ok()) {
         std::cerr << "unmask: " << unmask::ErrorKindName(outcome.status().kind())
                   << " error: " << outcome.status().message() << "\n";

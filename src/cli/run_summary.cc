@@ -6,7 +6,7 @@
 
 namespace unmask::cli {
 
-std::string FormatRunSummary(const QueryOutcome& outcome) {
+std::string FormatRunSummary(const detect::QueryOutcome& outcome) {
     const ingest::ReadStats& stats = outcome.stats;
     std::string out = "--- run summary ---\n";
     const double megabytes = static_cast<double>(stats.bytes) / 1e6;

@@ -3,12 +3,12 @@
 
 #include <string>
 
-#include "cli/query_runner.h"
+#include "detect/query_runner.h"
 
 namespace unmask::cli {
 
 /// Formats files, rows read, rejected rows by reason with examples, the time window, now(),
 /// notes from binding and the elapsed time.
-std::string FormatRunSummary(const QueryOutcome& outcome);
+std::string FormatRunSummary(const detect::QueryOutcome& outcome);
 
 }  // namespace unmask::cli

@@ -18,7 +18,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/query_runner.h"
+#include "detect/query_runner.h"
 #include "table/value.h"
 
 namespace {
@@ -124,13 +124,13 @@ TEST_P(KqlLogicTest, Passes) {
             }
         }
 
-        unmask::cli::QueryRequest request;
+        unmask::detect::QueryRequest request;
         request.text = block.text;
         request.inputs = inputs;
         request.now = now;
         request.strict_schema = strict_schema;
         request.read_options.threads = 2;
-        auto outcome = unmask::cli::RunQuery(request);
+        auto outcome = unmask::detect::RunQuery(request);
         const std::string where = path.string() + ":" + std::to_string(block.line);
         ++blocks_run;
         if (block.kind == "statement error") {

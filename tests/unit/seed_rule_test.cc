@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "cli/query_runner.h"
+#include "detect/query_runner.h"
 #include "table/datetime.h"
 #include "table/value.h"
 
@@ -41,15 +41,15 @@ void Generate(const std::string& arguments, const fs::path& output) {
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
 
-unmask::Result<unmask::cli::QueryOutcome> RunSeed(const fs::path& input, const std::string& now, int threads,
+unmask::Result<unmask::detect::QueryOutcome> RunSeed(const fs::path& input, const std::string& now, int threads,
                                                   bool strict_schema = false) {
-    unmask::cli::QueryRequest request;
+    unmask::detect::QueryRequest request;
     request.text = ReadText(kSourceDir / "examples" / "seed-t1001.003.kql");
     request.inputs = {input.string()};
     request.now = now;
     request.strict_schema = strict_schema;
     request.read_options.threads = threads;
-    return unmask::cli::RunQuery(request);
+    return unmask::detect::RunQuery(request);
 }
 
 // Renders the result as lines of TAB-separated cells, null as <null>, keeping row order.
@@ -301,11 +301,11 @@ TEST(QuerySession, SharedScanMatchesSeparateRuns) {
         "DeviceNetworkEvents | where RemotePort == 443 | summarize max(Timestamp)",
         "print x = 1",
     };
-    unmask::cli::SessionOptions options;
+    unmask::detect::SessionOptions options;
     options.inputs = {input.string()};
     options.now = "2024-03-10T12:00:00Z";
     options.read_options.threads = 2;
-    auto session = unmask::cli::QuerySession::Open(options);
+    auto session = unmask::detect::QuerySession::Open(options);
     ASSERT_TRUE(session.ok()) << session.status().message();
     std::vector<size_t> indexes;
     for (const std::string& text : queries) {
@@ -316,12 +316,12 @@ TEST(QuerySession, SharedScanMatchesSeparateRuns) {
     ASSERT_TRUE(session->Run().ok());
     EXPECT_EQ(session->stats().rows_read, 20000u) << "one read of the input for every query";
     for (size_t i = 0; i < queries.size(); ++i) {
-        unmask::cli::QueryRequest request;
+        unmask::detect::QueryRequest request;
         request.text = queries[i];
         request.inputs = {input.string()};
         request.now = options.now;
         request.read_options.threads = 2;
-        auto alone = unmask::cli::RunQuery(request);
+        auto alone = unmask::detect::RunQuery(request);
         ASSERT_TRUE(alone.ok()) << alone.status().message();
         std::vector<std::string> shared_rows = Render(session->result(indexes[i]));
         std::vector<std::string> alone_rows = Render(alone->result);

@@ -10,7 +10,7 @@
 #include "ingest/reader.h"
 #include "table/column.h"
 
-namespace unmask::cli {
+namespace unmask::detect {
 
 struct SessionOptions {
     std::vector<std::string> inputs;  ///< files, directories or globs
@@ -76,4 +76,4 @@ struct QueryOutcome {
 /// Runs one query: a session with a single query in it.
 Result<QueryOutcome> RunQuery(const QueryRequest& request);
 
-}  // namespace unmask::cli
+}  // namespace unmask::detect

@@ -1,4 +1,4 @@
-#include "cli/query_runner.h"
+#include "detect/query_runner.h"
 
 #include <chrono>
 
@@ -9,7 +9,7 @@
 #include "query/parser.h"
 #include "table/datetime.h"
 
-namespace unmask::cli {
+namespace unmask::detect {
 
 namespace {
 
@@ -268,4 +268,4 @@ Result<QueryOutcome> RunQuery(const QueryRequest& request) {
     return outcome;
 }
 
-}  // namespace unmask::cli
+}  // namespace unmask::detect
