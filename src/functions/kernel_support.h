@@ -47,8 +47,8 @@ inline bool IsNullDynamic(const DynamicPtr& value) {
     return value == nullptr || value->is_null();
 }
 
-/// True when row `row` is null. Strings are never null; a dynamic cell is null when it is absent
-/// or holds JSON null.
+/// True when row `row` is null. Strings are never null, and a dynamic cell is null when it is
+/// absent or is JSON null.
 inline bool IsNullCell(const Column& column, size_t row) {
     if (column.type == Type::kDynamic) {
         return IsNullDynamic(column.dynamics[row]);

@@ -6,8 +6,8 @@
 // alphanumeric end of the needle, so a needle such as "foo.bar" matches the two-term sequence
 // "foo.bar" inside "x foo.bar y", and ".exe" matches the end of "cmd.exe".
 //
-// NOTE: only ASCII letters and digits count as alphanumeric here; bytes of non-ASCII UTF-8
-// characters are separators, which may split a term that Kusto keeps whole.
+// NOTE: only ASCII letters and digits count as alphanumeric here. The bytes of non-ASCII UTF-8
+// characters are separators, so a term that Kusto keeps whole (such as "Müller") may split.
 #pragma once
 
 #include <string_view>

@@ -419,6 +419,12 @@ Result<BoundExprPtr> Binder::BindCall(const Expr& expr, const Schema* schema) {
         }
         return BindScalar(*expr.args[1], schema);
     }
+    if (name == "typeof" && expr.args.size() == 1 && expr.args[0]->kind == ExprKind::kName &&
+        ParseTypeName(expr.args[0]->name)) {
+        // typeof(int) names a type for functions such as extract(); it binds to the type's name.
+        return BoundExpr::MakeConstant(Value::String(std::string(TypeName(*ParseTypeName(expr.args[0]->name)))),
+                                       "typeof(" + expr.args[0]->name + ")");
+    }
     if (name == "toscalar") {
         if (expr.args.size() != 1) {
             return ErrorAt(ErrorKind::kType, expr.span, "toscalar() takes one tabular expression");

@@ -174,6 +174,11 @@ std::string DynamicValue::ToJson() const {
 }
 
 void AppendReal(std::string& out, double value) {
+    // Whole numbers print without an exponent (600000000, not 6e+08), as Kusto writes them.
+    if (value == std::trunc(value) && std::fabs(value) < 1e17) {
+        out += std::to_string(static_cast<int64_t>(value));
+        return;
+    }
     char buffer[64];
     auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
     if (error != std::errc()) {

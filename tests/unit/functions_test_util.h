@@ -646,12 +646,14 @@ private:
             }
             return inner;
         }
+
         if (c == '"' || c == '\'' || (c == '@' && position_ + 1 < text_.size())) {
             return ParseString();
         }
         if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+') {
             return ParseNumber();
         }
+
         const size_t start = position_;
         while (position_ < text_.size() &&
                (std::isalnum(static_cast<unsigned char>(text_[position_])) || text_[position_] == '_')) {
@@ -661,12 +663,14 @@ private:
         if (name.empty()) {
             return Error("unexpected character");
         }
+
         if (name == "true" || name == "false") {
             return Literal(Value::Bool(name == "true"));
         }
         if (!Consume('(')) {
             return Error("expected '(' after " + name);
         }
+
         if (name == "typeof") {
             Result<std::string> inner = ReadParenthesized();
             if (!inner.ok()) {
@@ -699,6 +703,7 @@ private:
                 return Error("expected ')'");
             }
         }
+
         const ScalarFunction* function = FindScalarFunction(name);
         if (function == nullptr) {
             return Status(ErrorKind::kBind, "unknown function " + name);
@@ -712,6 +717,7 @@ private:
         if (!bound.ok()) {
             return bound.status();
         }
+
         Result<Column> column = RunBound(bound.value(), pointers);
         if (!column.ok()) {
             return column.status();
