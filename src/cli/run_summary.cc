@@ -12,6 +12,9 @@ std::string FormatRunSummary(const detect::QueryOutcome& outcome) {
     const double megabytes = static_cast<double>(stats.bytes) / 1e6;
     out += fmt::format("inputs: {} file(s), {:.1f} MB, {} rows read, {} rows rejected\n", stats.files, megabytes,
                        stats.rows_read, stats.rejected());
+    for (const ingest::SkippedFile& skipped : stats.skipped_files) {
+        out += fmt::format("  skipped file {}: {}\n", skipped.path, skipped.reason);
+    }
     for (const auto& [reason, count] : stats.rejected_by_reason) {
         out += fmt::format("  rejected ({}): {}\n", reason, count);
     }

@@ -159,8 +159,7 @@ Result<QuerySession> QuerySession::Open(const SessionOptions& options) {
     auto state = std::make_unique<State>();
     state->options = options;
     if (!options.inputs.empty()) {
-        UNMASK_ASSIGN_OR_RETURN(std::vector<std::string> paths, ingest::ExpandInputs(options.inputs));
-        UNMASK_ASSIGN_OR_RETURN(state->probe, ingest::ProbeInputs(paths, options.read_options));
+        UNMASK_ASSIGN_OR_RETURN(state->probe, ingest::ExpandAndProbeInputs(options.inputs, options.read_options));
     }
     UNMASK_ASSIGN_OR_RETURN(state->now_ticks,
                             ResolveNow(options.now, state->probe, options.read_options, state->now_source));

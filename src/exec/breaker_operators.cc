@@ -40,6 +40,20 @@ Chunk ConcatenateChunks(std::vector<Chunk> chunks, size_t column_count) {
     return out;
 }
 
+void CompactStrings(Chunk& chunk) {
+    for (Column& column : chunk.columns) {
+        if (column.type != Type::kString || column.owners.empty()) {
+            continue;
+        }
+        auto arena = std::make_shared<StringArena>();
+        for (std::string_view& text : column.strings) {
+            text = arena->Add(text);
+        }
+        column.owners.clear();
+        column.owners.push_back(std::move(arena));
+    }
+}
+
 int CompareCells(const Column& column, size_t left, size_t right) {
     const bool left_null = column.IsNull(left);
     const bool right_null = column.IsNull(right);
@@ -76,29 +90,33 @@ SortOperator::SortOperator(const ExecContext* context, std::vector<SortSpec> key
       limit_(limit),
       column_count_(column_count),
       per_worker_(context->workers),
+      rows_per_worker_(context->workers, 0),
       next_(next) {}
 
 Status SortOperator::Push(Chunk chunk, int worker) {
-    if (chunk.rows > 0) {
-        per_worker_[worker].push_back(std::move(chunk));
+    if (chunk.rows == 0) {
+        return Status::Ok();
+    }
+    CompactStrings(chunk);
+    rows_per_worker_[worker] += chunk.rows;
+    per_worker_[worker].push_back(std::move(chunk));
+    // With a limit (top N), rows beyond the best N can never be output: fold them away once
+    // enough accumulate, so memory stays bounded by N rather than by the input.
+    const size_t threshold = std::max<size_t>(65536, 4 * static_cast<size_t>(std::max<int64_t>(limit_, 0)));
+    if (limit_ >= 0 && rows_per_worker_[worker] > threshold) {
+        std::vector<Chunk>& chunks = per_worker_[worker];
+        const uint64_t first_row = chunks.front().first_row;
+        UNMASK_ASSIGN_OR_RETURN(Chunk kept, SortChunk(ConcatenateChunks(std::move(chunks), column_count_)));
+        kept.first_row = first_row;
+        CompactStrings(kept);
+        chunks.clear();
+        rows_per_worker_[worker] = kept.rows;
+        chunks.push_back(std::move(kept));
     }
     return Status::Ok();
 }
 
-Status SortOperator::Finish() {
-    std::vector<Chunk> all;
-    for (auto& chunks : per_worker_) {
-        for (Chunk& chunk : chunks) {
-            all.push_back(std::move(chunk));
-        }
-        chunks.clear();
-    }
-    if (all.empty()) {
-        return next_->Finish();
-    }
-    // Input order first, so that ties keep a deterministic order.
-    std::sort(all.begin(), all.end(), [](const Chunk& a, const Chunk& b) { return a.first_row < b.first_row; });
-    Chunk data = ConcatenateChunks(std::move(all), column_count_);
+Result<Chunk> SortOperator::SortChunk(Chunk data) {
     std::vector<ColumnRef> key_columns;
     for (const SortSpec& spec : keys_) {
         UNMASK_ASSIGN_OR_RETURN(ColumnRef column, Evaluate(*spec.key, data, context_->eval));
@@ -107,7 +125,7 @@ Status SortOperator::Finish() {
     std::vector<uint32_t> order(data.rows);
     std::iota(order.begin(), order.end(), 0);
     // Null goes first or last as requested; NaN ranks as the smallest value above null, which
-    // gives Kusto's descending order +inf, 5, 0, -5, NaN, null.
+    // gives Kusto's descending order +inf, 5, 0, -5, NaN, null. Equal keys keep input order.
     auto less = [&](uint32_t a, uint32_t b) {
         for (size_t k = 0; k < keys_.size(); ++k) {
             const Column& column = *key_columns[k];
@@ -124,17 +142,31 @@ Status SortOperator::Finish() {
                 return keys_[k].descending ? c > 0 : c < 0;
             }
         }
-        return false;
+        return a < b;
     };
     if (limit_ >= 0 && static_cast<size_t>(limit_) < order.size()) {
         std::partial_sort(order.begin(), order.begin() + limit_, order.end(), less);
         order.resize(static_cast<size_t>(limit_));
-        std::stable_sort(order.begin(), order.end(), less);
     } else {
-        std::stable_sort(order.begin(), order.end(), less);
+        std::sort(order.begin(), order.end(), less);
     }
-    Chunk sorted = GatherRows(data, order);
-    // GatherRows expects ascending rows only for speed, not correctness; first_row restarts at 0.
+    return GatherRows(data, order);
+}
+
+Status SortOperator::Finish() {
+    std::vector<Chunk> all;
+    for (auto& chunks : per_worker_) {
+        for (Chunk& chunk : chunks) {
+            all.push_back(std::move(chunk));
+        }
+        chunks.clear();
+    }
+    if (all.empty()) {
+        return next_->Finish();
+    }
+    // Input order first, so that ties keep a deterministic order.
+    std::stable_sort(all.begin(), all.end(), [](const Chunk& a, const Chunk& b) { return a.first_row < b.first_row; });
+    UNMASK_ASSIGN_OR_RETURN(Chunk sorted, SortChunk(ConcatenateChunks(std::move(all), column_count_)));
     sorted.first_row = 0;
     UNMASK_TRY(next_->Push(std::move(sorted), 0));
     return next_->Finish();
@@ -145,6 +177,7 @@ DistinctOperator::DistinctOperator(const ExecContext* context, size_t column_cou
 
 Status DistinctOperator::Push(Chunk chunk, int worker) {
     if (chunk.rows > 0) {
+        CompactStrings(chunk);
         per_worker_[worker].push_back(std::move(chunk));
     }
     return Status::Ok();

@@ -1,5 +1,7 @@
 #include "exec/operator.h"
 
+#include "exec/breaker_operators.h"
+
 #include <algorithm>
 
 namespace unmask::exec {
@@ -182,6 +184,8 @@ Status UnionOperator::InputFinished() {
 
 Status TableSink::Push(Chunk chunk, int worker) {
     if (chunk.rows > 0) {
+        // Result rows must not keep whole input blocks alive until the output is written.
+        CompactStrings(chunk);
         per_worker_[worker].push_back(std::move(chunk));
     }
     return Status::Ok();

@@ -94,6 +94,18 @@ public:
         return Status::Ok();
     }
 
+    /// Counts a valid record that is not read (a row of another table) under `reason` and
+    /// keeps an example like Reject, but never fails, also in strict mode.
+    template <typename MakeHint>
+    void Skip(const FileLayout& file, uint64_t line, const char* reason, std::string_view value,
+              MakeHint&& make_hint) {
+        rejects.Count(reason);
+        if (rejects.NeedsExample(reason)) {
+            rejects.AddExample(file.file_index,
+                               RejectExample{file.path, line, reason, CutExampleValue(value), make_hint()});
+        }
+    }
+
     JsonScratch& json();
 
     RejectLog rejects;

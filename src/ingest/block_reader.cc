@@ -191,9 +191,14 @@ Status BlockReader::SkipOversizedRecord(std::vector<OversizedRecord>& oversized)
         }
         const size_t consumed = boundary == std::string_view::npos ? pending.size() : boundary;
         record.bytes += consumed;
-        line_ += CountByte(pending.data(), consumed, '\n');
+        const size_t newlines = CountByte(pending.data(), consumed, '\n');
+        record.lines += newlines;
+        line_ += newlines;
         begin_ += consumed;
         if (boundary != std::string_view::npos || eof_) {
+            if (consumed > 0 && pending[consumed - 1] != '\n') {
+                ++record.lines;
+            }
             break;
         }
         UNMASK_TRY(ReadMore());
@@ -213,7 +218,7 @@ Result<std::optional<Block>> BlockReader::Next(std::vector<OversizedRecord>& ove
         }
         size_t newlines = 0;
         size_t boundary = FindLastBoundary(newlines);
-        if (boundary == std::string_view::npos && eof_ && !file_.damage().empty()) {
+        if (boundary == std::string_view::npos && eof_ && file_.content_cut()) {
             // The content was cut by a damaged gzip stream, so the last record is incomplete.
             // It is dropped here; the caller reports the damage at line().
             begin_ = end_;

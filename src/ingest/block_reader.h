@@ -52,6 +52,7 @@ struct OversizedRecord {
     uint64_t line = 0;  ///< 1-based line where the record starts
     std::string head;   ///< its first bytes, for the reject example
     uint64_t bytes = 0;
+    uint64_t lines = 0;  ///< lines the record spans, counting a last line without a line end
 };
 
 /// Reads a file into blocks of about `block_bytes` that end at a record boundary. A record

@@ -18,7 +18,11 @@ Framing FramingOf(const InputInfo& info);
 
 /// True when the first JSON document in `head` continues past its first line (pretty-printed
 /// JSON). False for one document per line, and when `head` has no line end to decide by.
-/// NOTE: a first line cut in the middle of a value also looks pretty-printed.
+/// Also false when the first line is cut short, so that the read rejects only that line. A cut
+/// shows when the first line ends inside a string, or when one of the next few lines is a whole
+/// object and the line after it opens another.
+/// NOTE: a first line cut outside a string, in a file whose next lines are not whole objects,
+/// still looks pretty-printed.
 bool DetectJsonMultiline(std::string_view head);
 
 }  // namespace unmask::ingest

@@ -141,6 +141,21 @@ Result<size_t> InputFile::ReadFull(char* destination, size_t capacity) {
     return total;
 }
 
+Result<bool> InputFile::SkipZeroPadding() {
+    while (true) {
+        const unsigned char* begin = input_.data() + input_begin_;
+        const unsigned char* end = input_.data() + input_end_;
+        if (std::any_of(begin, end, [](unsigned char byte) { return byte != 0; })) {
+            return false;
+        }
+        input_begin_ = input_end_;
+        if (file_eof_) {
+            return true;
+        }
+        UNMASK_TRY(RefillInput());
+    }
+}
+
 Result<size_t> InputFile::Inflate(char* destination, size_t capacity) {
     size_t produced = 0;
     while (produced < capacity && !finished_) {
@@ -160,7 +175,12 @@ Result<size_t> InputFile::Inflate(char* destination, size_t capacity) {
             }
             if (input_end_ - input_begin_ < 2 || input_[input_begin_] != kGzipMagic0 ||
                 input_[input_begin_ + 1] != kGzipMagic1) {
-                damage_ = "data after the end of the gzip stream is not gzip";
+                // The content so far is complete. Zero bytes after it are padding (tape and
+                // block-device copies add them), anything else may be lost data.
+                UNMASK_ASSIGN_OR_RETURN(bool padding, SkipZeroPadding());
+                if (!padding) {
+                    damage_ = "data after the end of the gzip stream is not gzip";
+                }
                 finished_ = true;
                 break;
             }
@@ -170,6 +190,7 @@ Result<size_t> InputFile::Inflate(char* destination, size_t capacity) {
         }
         if (available == 0 && file_eof_) {
             damage_ = "unexpected end of file: the gzip stream is truncated";
+            content_cut_ = true;
             finished_ = true;
             break;
         }
@@ -188,10 +209,12 @@ Result<size_t> InputFile::Inflate(char* destination, size_t capacity) {
             // file has ended or zlib consumed nothing of the input it had.
             if ((file_eof_ && input_begin_ == input_end_) || input_begin_ == input_end_ - available) {
                 damage_ = "unexpected end of file: the gzip stream is truncated";
+                content_cut_ = true;
                 finished_ = true;
             }
         } else if (code != Z_OK) {
             damage_ = std::string("corrupt gzip data (zlib: ") + (stream_.msg != nullptr ? stream_.msg : "error") + ")";
+            content_cut_ = true;
             finished_ = true;
         }
     }

@@ -37,8 +37,12 @@ public:
     /// Bytes read from the file so far (compressed bytes for gzip).
     uint64_t bytes_read() const { return bytes_read_; }
     /// Reason a gzip stream ended early (truncated, corrupt, trailing garbage). Empty when the
-    /// content was read completely.
+    /// content was read completely, also when only zero bytes follow the last gzip member.
     const std::string& damage() const { return damage_; }
+    /// True when the damage cut the content inside a gzip member (truncated or corrupt), so the
+    /// last record may be incomplete. False for data after the last member, where the content
+    /// before it is complete.
+    bool content_cut() const { return content_cut_; }
 
 private:
     InputFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
@@ -47,6 +51,8 @@ private:
     Result<size_t> ReadRaw(char* destination, size_t capacity);
     Status RefillInput();
     Result<size_t> Inflate(char* destination, size_t capacity);
+    // Reads the rest of the file and returns true when all of it is zero bytes.
+    Result<bool> SkipZeroPadding();
 
     std::string path_;
     int fd_ = -1;
@@ -55,6 +61,7 @@ private:
     bool finished_ = false;
     uint64_t bytes_read_ = 0;
     std::string damage_;
+    bool content_cut_ = false;
 
     // Raw bytes read ahead of the consumer: the sniffed head of a plain file, or compressed input.
     std::vector<unsigned char> input_;

@@ -303,7 +303,10 @@ Status ReadPipeline::ReadFile(uint32_t file_index, const InputInfo& info, ReadSt
                 break;
             }
             RejectInReader(*layout, record.line, kRejectRecordTooLarge, record.head,
-                           "the record is " + std::to_string(record.bytes) + " bytes, over the limit of " +
+                           "the record spans " + std::to_string(record.lines) + " lines (" +
+                               std::to_string(record.line) + " to " +
+                               std::to_string(record.line + std::max<uint64_t>(record.lines, 1) - 1) + ") and " +
+                               std::to_string(record.bytes) + " bytes, over the limit of " +
                                std::to_string(options_.max_record_bytes) +
                                " bytes; a quote or bracket that is never closed makes the rest of the file one "
                                "record, otherwise raise the record size limit");
@@ -367,6 +370,7 @@ Status ReadPipeline::Run(ReadStats& stats) {
 
 Status ReadInputs(const ProbeResult& probe, const Schema& output, const ReadOptions& options, ChunkSink& sink,
                   ReadStats& stats) {
+    stats.skipped_files = probe.skipped_files;
     ReadPipeline pipeline(probe, output, options, sink);
     return pipeline.Run(stats);
 }

@@ -30,14 +30,53 @@ bool HasGlobCharacters(const std::string& pattern) {
     return pattern.find_first_of("*?[") != std::string::npos;
 }
 
-bool IsDirectory(const std::string& path) {
+// A path found by expanding an input pattern.
+struct ExpandedPath {
+    std::string path;
+    bool in_directory = false;  ///< listed from a named directory rather than named or matched
+};
+
+// Names a file type that cannot be probed and then read again; nullptr for regular files and
+// directories.
+const char* StreamKindName(mode_t mode) {
+    if (S_ISFIFO(mode)) {
+        return "a pipe or FIFO";
+    }
+    if (S_ISCHR(mode)) {
+        return "a character device";
+    }
+    if (S_ISBLK(mode)) {
+        return "a block device";
+    }
+    if (S_ISSOCK(mode)) {
+        return "a socket";
+    }
+    return nullptr;
+}
+
+Status StreamInputError(const std::string& path, const char* kind) {
+    return Status(ErrorKind::kIo, "cannot read " + path + ": it is " + kind +
+                                      ", not a regular file; unmask opens each input twice (to detect its format, "
+                                      "then to read its rows), so save the stream to a file first, for example "
+                                      "with `cat > events.csv`, and pass that file");
+}
+
+// Fails for a path that exists but is not a regular file or directory. Checked before open(2),
+// which blocks on a FIFO until a writer opens it.
+Status CheckInputType(const std::string& path) {
     struct stat info {};
-    return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+    if (::stat(path.c_str(), &info) != 0) {
+        return Status::Ok();  // opening the file reports the error
+    }
+    if (const char* kind = StreamKindName(info.st_mode)) {
+        return StreamInputError(path, kind);
+    }
+    return Status::Ok();
 }
 
 // Appends the regular files directly inside `directory`, sorted by name; hidden files
 // (names starting with '.') are left out.
-Status AppendDirectoryFiles(const std::string& directory, std::vector<std::string>& paths) {
+Status AppendDirectoryFiles(const std::string& directory, std::vector<ExpandedPath>& paths) {
     std::error_code error;
     std::vector<std::string> files;
     for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
@@ -54,19 +93,28 @@ Status AppendDirectoryFiles(const std::string& directory, std::vector<std::strin
         return Status(ErrorKind::kIo, "directory " + directory + " contains no files to read");
     }
     std::sort(files.begin(), files.end());
-    paths.insert(paths.end(), files.begin(), files.end());
+    for (std::string& file : files) {
+        paths.push_back(ExpandedPath{std::move(file), true});
+    }
     return Status::Ok();
 }
 
-Status AppendPath(const std::string& path, std::vector<std::string>& paths) {
-    if (IsDirectory(path)) {
+Status AppendPath(const std::string& path, std::vector<ExpandedPath>& paths) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        return Status(ErrorKind::kIo, "input file not found: " + path);
+    }
+    if (S_ISDIR(info.st_mode)) {
         return AppendDirectoryFiles(path, paths);
     }
-    paths.push_back(path);
+    if (const char* kind = StreamKindName(info.st_mode)) {
+        return StreamInputError(path, kind);
+    }
+    paths.push_back(ExpandedPath{path, false});
     return Status::Ok();
 }
 
-Status ExpandPattern(const std::string& pattern, std::vector<std::string>& paths) {
+Status ExpandPattern(const std::string& pattern, std::vector<ExpandedPath>& paths) {
     struct stat info {};
     if (::stat(pattern.c_str(), &info) == 0) {
         // An existing name is taken as it is, even when it contains glob characters.
@@ -92,6 +140,22 @@ Status ExpandPattern(const std::string& pattern, std::vector<std::string>& paths
     }
     ::globfree(&matches);
     return status;
+}
+
+Result<std::vector<ExpandedPath>> ExpandPatterns(const std::vector<std::string>& patterns) {
+    std::vector<ExpandedPath> expanded;
+    for (const std::string& pattern : patterns) {
+        UNMASK_TRY(ExpandPattern(pattern, expanded));
+    }
+    // A file named twice (by two overlapping globs, say) is read once.
+    std::vector<ExpandedPath> paths;
+    std::set<std::string> seen;
+    for (ExpandedPath& path : expanded) {
+        if (seen.insert(path.path).second) {
+            paths.push_back(std::move(path));
+        }
+    }
+    return paths;
 }
 
 // Columns of a JSON file in first-seen order, typed by the known schema or by the first
@@ -147,9 +211,10 @@ Status ProbeJsonColumns(BlockReader& reader, Framing framing, InputInfo& info) {
                     simdjson::SUCCESS) {
                     return Status::Ok();  // the read rejects it with its line
                 }
-                return ForEachJsonRow(root, [&](simdjson::dom::element row) {
+                return ForEachJsonRow(root, [&](simdjson::dom::element row, std::string_view other_table) {
                     simdjson::dom::object object;
-                    if (row.get_object().get(object) == simdjson::SUCCESS) {
+                    // Rows of other tables are skipped by the read, so their keys are no columns.
+                    if (other_table.empty() && row.get_object().get(object) == simdjson::SUCCESS) {
                         collector.Add(object);
                     }
                     return Status::Ok();
@@ -161,7 +226,91 @@ Status ProbeJsonColumns(BlockReader& reader, Framing framing, InputInfo& info) {
     return Status::Ok();
 }
 
-Result<InputInfo> ProbeFile(const std::string& path, const ReadOptions& options) {
+// Returns why content that DetectFormat took for CSV cannot be a Defender export, judged from
+// its first bytes; nullopt when it may be one.
+std::optional<std::string> CheckCsvHead(std::string_view head) {
+    if (head.size() >= 2 && ((head[0] == '\xFF' && head[1] == '\xFE') || (head[0] == '\xFE' && head[1] == '\xFF'))) {
+        return std::string("UTF-16 text: convert it to UTF-8, for example with `iconv -f UTF-16 -t UTF-8`");
+    }
+    if (head.starts_with("#separator")) {
+        return std::string("looks like a Zeek log; Zeek input is not supported yet");
+    }
+    const std::string_view first_line = head.substr(0, head.find('\n'));
+    if (first_line.find('\0') != std::string_view::npos) {
+        return std::string(
+            "the first line contains NUL bytes, so the file is binary or UTF-16 text without a byte order mark; "
+            "unmask reads CSV and JSON exports, optionally gzip-compressed");
+    }
+    return std::nullopt;
+}
+
+// Describes a parsed CSV header that names no DeviceNetworkEvents column, with a guess at the
+// delimiter when the header contains another common one.
+std::string DescribeHeaderWithoutKnownColumn(std::string_view header) {
+    constexpr size_t kMaxShownBytes = 120;
+    std::string shown(header.substr(0, kMaxShownBytes));
+    if (header.size() > kMaxShownBytes) {
+        shown += "...";
+    }
+    std::string message = "no DeviceNetworkEvents column in the header '" + shown + "'";
+    const size_t commas = static_cast<size_t>(std::count(header.begin(), header.end(), ','));
+    char delimiter = 0;
+    size_t delimiter_count = commas;
+    for (const char candidate : {';', '\t', '|'}) {
+        const size_t count = static_cast<size_t>(std::count(header.begin(), header.end(), candidate));
+        if (count > delimiter_count) {
+            delimiter = candidate;
+            delimiter_count = count;
+        }
+    }
+    if (delimiter == '\t') {
+        return message + "; is the delimiter a tab? unmask reads comma-separated exports";
+    }
+    if (delimiter != 0) {
+        return message + "; is the delimiter '" + std::string(1, delimiter) +
+               "'? unmask reads comma-separated exports";
+    }
+    return message + "; the first line of a Defender CSV export names its columns, such as Timestamp, DeviceName "
+                     "and RemoteIP";
+}
+
+// Reads the CSV header into info.columns. Sets `not_export` instead when the content cannot
+// be a Defender CSV export.
+Status ProbeCsvHeader(BlockReader& reader, std::string_view head, const std::string& path, InputInfo& info,
+                      std::string& not_export) {
+    if (std::optional<std::string> reason = CheckCsvHead(head)) {
+        not_export = std::move(*reason);
+        return Status::Ok();
+    }
+    UNMASK_ASSIGN_OR_RETURN(std::optional<std::string> header, reader.ReadFirstRecord());
+    if (!header) {
+        return Status::Ok();  // an empty file has no columns and no rows
+    }
+    const Result<std::vector<std::string>> split = SplitCsvRecord(*header);
+    if (!split.ok()) {
+        not_export = "the first line is not a valid CSV header (" + split.status().message() +
+                     "); the first line must be the column names, separated by commas";
+        return Status::Ok();
+    }
+    UNMASK_ASSIGN_OR_RETURN(std::vector<std::string> names, ParseCsvHeader(*header, path));
+    const bool has_known_column = std::any_of(names.begin(), names.end(), [](const std::string& name) {
+        return KnownColumnType(name).has_value();
+    });
+    if (!has_known_column) {
+        not_export = DescribeHeaderWithoutKnownColumn(*header);
+        return Status::Ok();
+    }
+    for (std::string& name : names) {
+        const Type type = KnownColumnType(name).value_or(Type::kString);
+        info.columns.push_back(Field{std::move(name), type});
+    }
+    return Status::Ok();
+}
+
+// Probes one file. Sets `not_export` to the reason, and returns an InputInfo that must not be
+// used, when the content is not a Defender export.
+Result<InputInfo> ProbeFile(const std::string& path, const ReadOptions& options, std::string& not_export) {
+    UNMASK_TRY(CheckInputType(path));
     UNMASK_ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file, InputFile::Open(path));
     BlockReader reader(*file, Framing::kCsv, kProbeBlockBytes, options.max_record_bytes);
     UNMASK_ASSIGN_OR_RETURN(std::string_view head, reader.Start());
@@ -170,14 +319,7 @@ Result<InputInfo> ProbeFile(const std::string& path, const ReadOptions& options)
     info.format = DetectFormat(head);
     info.gzip = file->gzip();
     if (info.format == Format::kDefenderCsv) {
-        UNMASK_ASSIGN_OR_RETURN(std::optional<std::string> header, reader.ReadFirstRecord());
-        if (header) {
-            UNMASK_ASSIGN_OR_RETURN(std::vector<std::string> names, ParseCsvHeader(*header, path));
-            for (std::string& name : names) {
-                const Type type = KnownColumnType(name).value_or(Type::kString);
-                info.columns.push_back(Field{std::move(name), type});
-            }
-        }
+        UNMASK_TRY(ProbeCsvHeader(reader, head, path, info, not_export));
         return info;
     }
     info.json_multiline = info.format != Format::kJsonArray && DetectJsonMultiline(head);
@@ -232,25 +374,36 @@ uint64_t ReadStats::rejected() const {
 }
 
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& patterns) {
-    std::vector<std::string> expanded;
-    for (const std::string& pattern : patterns) {
-        UNMASK_TRY(ExpandPattern(pattern, expanded));
-    }
-    // A file named twice (by two overlapping globs, say) is read once.
+    UNMASK_ASSIGN_OR_RETURN(std::vector<ExpandedPath> expanded, ExpandPatterns(patterns));
     std::vector<std::string> paths;
-    std::set<std::string> seen;
-    for (std::string& path : expanded) {
-        if (seen.insert(path).second) {
-            paths.push_back(std::move(path));
-        }
+    paths.reserve(expanded.size());
+    for (ExpandedPath& path : expanded) {
+        paths.push_back(std::move(path.path));
     }
     return paths;
 }
 
-Result<ProbeResult> ProbeInputs(const std::vector<std::string>& paths, const ReadOptions& options) {
+namespace {
+
+Result<ProbeResult> ProbePaths(const std::vector<ExpandedPath>& paths, const ReadOptions& options) {
+    if (options.max_record_bytes < kMinRecordBytes) {
+        return Status(ErrorKind::kInvalidInput, "the record size limit of " + std::to_string(options.max_record_bytes) +
+                                                    " bytes is too small; it must be at least " +
+                                                    std::to_string(kMinRecordBytes) +
+                                                    " bytes, and the default of 16 MiB suits Defender exports");
+    }
     ProbeResult result;
-    for (const std::string& path : paths) {
-        UNMASK_ASSIGN_OR_RETURN(InputInfo info, ProbeFile(path, options));
+    for (const ExpandedPath& path : paths) {
+        std::string not_export;
+        UNMASK_ASSIGN_OR_RETURN(InputInfo info, ProbeFile(path.path, options, not_export));
+        if (!not_export.empty()) {
+            if (!path.in_directory) {
+                return Status(ErrorKind::kInvalidInput,
+                              path.path + ": not a DeviceNetworkEvents export: " + not_export);
+            }
+            result.skipped_files.push_back(SkippedFile{path.path, std::move(not_export)});
+            continue;
+        }
         for (const Field& field : info.columns) {
             const int existing = FindField(result.schema, field.name);
             if (existing < 0) {
@@ -262,7 +415,29 @@ Result<ProbeResult> ProbeInputs(const std::vector<std::string>& paths, const Rea
         }
         result.inputs.push_back(std::move(info));
     }
+    if (result.inputs.empty() && !result.skipped_files.empty()) {
+        const SkippedFile& first = result.skipped_files.front();
+        return Status(ErrorKind::kInvalidInput,
+                      "no DeviceNetworkEvents export among the " + std::to_string(result.skipped_files.size()) +
+                          " file(s) of the input directories; for example " + first.path + ": " + first.reason);
+    }
     return result;
+}
+
+}  // namespace
+
+Result<ProbeResult> ProbeInputs(const std::vector<std::string>& paths, const ReadOptions& options) {
+    std::vector<ExpandedPath> named;
+    named.reserve(paths.size());
+    for (const std::string& path : paths) {
+        named.push_back(ExpandedPath{path, false});
+    }
+    return ProbePaths(named, options);
+}
+
+Result<ProbeResult> ExpandAndProbeInputs(const std::vector<std::string>& patterns, const ReadOptions& options) {
+    UNMASK_ASSIGN_OR_RETURN(std::vector<ExpandedPath> paths, ExpandPatterns(patterns));
+    return ProbePaths(paths, options);
 }
 
 namespace {

@@ -39,16 +39,31 @@ struct InputInfo {
     Schema columns;  ///< columns found in this file, with their types
 };
 
+/// A file inside an input directory that is not read because it is not an export.
+struct SkippedFile {
+    std::string path;
+    std::string reason;  ///< what the file looks like and what to do about it
+};
+
 struct ProbeResult {
     std::vector<InputInfo> inputs;
     Schema schema;  ///< union of all inputs' columns, in first-seen order, with known columns typed by schema
+    /// Files found inside input directories that are not exports (a readme, a Zeek log, a
+    /// semicolon-separated CSV). Filled only by ExpandAndProbeInputs, because a file named
+    /// directly that is not an export fails the probe.
+    std::vector<SkippedFile> skipped_files;
 };
+
+/// Smallest accepted ReadOptions::max_record_bytes. A single DeviceNetworkEvents row is often
+/// several hundred bytes, so a smaller limit would reject nearly every row.
+inline constexpr size_t kMinRecordBytes = 1024;
 
 /// Limits and switches for reading.
 struct ReadOptions {
     /// Fail on the first malformed record instead of skipping and counting it.
     bool strict = false;
     /// Longest accepted record in bytes; a longer one is rejected as "record too large".
+    /// ProbeInputs rejects a value below kMinRecordBytes.
     size_t max_record_bytes = 16 * 1024 * 1024;
     /// Worker threads that parse blocks (at least 1).
     int threads = 2;
@@ -70,6 +85,10 @@ inline constexpr const char* kRejectInvalidJson = "invalid JSON";
 inline constexpr const char* kRejectRecordTooLarge = "record too large";
 /// A gzip stream that is truncated or corrupt: the rows before the damage are kept.
 inline constexpr const char* kRejectCorruptGzip = "corrupt gzip";
+/// A valid record of another Defender table (an Event Hub record whose `category` is not
+/// AdvancedHunting-DeviceNetworkEvents, or a Sentinel row whose `Type` is not
+/// DeviceNetworkEvents). It is skipped and counted, also in strict mode, where it is no error.
+inline constexpr const char* kRejectOtherTable = "other table";
 
 /// A rejected record shown in the run summary.
 struct RejectExample {
@@ -93,6 +112,8 @@ struct ReadStats {
     /// Smallest and largest Timestamp (or TimeGenerated when Timestamp is absent) among rows read.
     std::optional<int64_t> min_timestamp;
     std::optional<int64_t> max_timestamp;
+    /// ProbeResult::skipped_files of the read inputs, copied by ReadInputs for the run summary.
+    std::vector<SkippedFile> skipped_files;
     uint64_t rejected() const;
 };
 
@@ -109,10 +130,20 @@ public:
 /// Expands globs (`*`, `?`, `[...]`) and directories (every regular file inside, sorted) into
 /// file paths. A pattern that matches nothing is a kIo error naming it. Hidden files (names
 /// starting with '.') inside a directory are left out, and a path matched twice is listed once.
+/// A named pipe, FIFO, device or socket (such as /dev/stdin) is a kIo error, because each input
+/// is opened twice: once to probe it and once to read it.
 Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& patterns);
 
-/// Detects each file's format and columns, and merges them into one schema.
+/// Detects each file's format and columns, and merges them into one schema. Fails with kIo for
+/// a path that is not a regular file (see ExpandInputs), with kInvalidInput for a file that is
+/// not an export (a CSV header without any DeviceNetworkEvents column, UTF-16 text, a Zeek
+/// log), and also with kInvalidInput when options.max_record_bytes is below kMinRecordBytes.
 Result<ProbeResult> ProbeInputs(const std::vector<std::string>& paths, const ReadOptions& options);
+
+/// Runs ExpandInputs and ProbeInputs, except that a file found inside a named directory that is
+/// not an export is left out and listed in ProbeResult::skipped_files. The probe fails with
+/// kInvalidInput when it leaves no file to read.
+Result<ProbeResult> ExpandAndProbeInputs(const std::vector<std::string>& patterns, const ReadOptions& options);
 
 /// Streams all rows of the probed inputs as chunks with exactly the columns of `output`
 /// (a subset of the probe schema, any order): columns a file lacks are null ("" for strings).

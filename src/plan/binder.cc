@@ -717,7 +717,12 @@ Result<PlanNodePtr> Binder::BindOperator(const query::Operator& op, PlanNodePtr 
         case OperatorKind::kParse: break;
     }
     // TODO: join, mv-expand and parse are parsed but not executed yet.
-    return ErrorAt(ErrorKind::kNotImplemented, op.span, "this operator is not supported yet");
+    const std::string_view name = op.kind == OperatorKind::kJoin       ? "join"
+                                  : op.kind == OperatorKind::kMvExpand ? "mv-expand"
+                                  : op.kind == OperatorKind::kParse    ? "parse"
+                                                                       : "print";
+    return ErrorAt(ErrorKind::kNotImplemented, op.span,
+                   "the operator '" + std::string(name) + "' is not supported yet (docs/kql.md lists what is)");
 }
 
 Result<PlanNodePtr> Binder::BindWhere(const query::Operator& op, PlanNodePtr input) {
@@ -908,6 +913,16 @@ Result<PlanNodePtr> Binder::BindProjectRename(const query::Operator& op, PlanNod
             (void)unused;
             return ErrorAt(ErrorKind::kBind, item.expr->span, "the column '" + item.expr->name + "' does not exist");
         }
+        if (schema[index].name != item.expr->name) {
+            return ErrorAt(ErrorKind::kBind, item.expr->span,
+                           "project-rename renames the column '" + item.expr->name + "' twice");
+        }
+        const int clash = FindField(schema, item.name);
+        if (clash >= 0 && clash != index) {
+            return ErrorAt(ErrorKind::kBind, item.name_span,
+                           "project-rename cannot name a column '" + item.name +
+                               "': a column of that name already exists; rename or drop it first");
+        }
         schema[index].name = item.name;
     }
     std::vector<BoundExprPtr> exprs;
@@ -946,6 +961,12 @@ Result<PlanNodePtr> Binder::BindSort(const query::Operator& op, PlanNodePtr inpu
 }
 
 Result<PlanNodePtr> Binder::BindTake(const query::Operator& op, PlanNodePtr input) {
+    if (input->kind == PlanNode::Kind::kSort) {
+        // sort | take N is top N: the sort then keeps only N rows while it reads.
+        UNMASK_ASSIGN_OR_RETURN(int64_t limit, BindCount(*op.count));
+        input->limit = input->limit < 0 ? limit : std::min(input->limit, limit);
+        return input;
+    }
     auto node = std::make_unique<PlanNode>();
     node->kind = PlanNode::Kind::kTake;
     node->schema = input->schema;

@@ -15,7 +15,7 @@ Executor::Executor(PlanNode& root, const functions::EvalContext& eval, int worke
     Build(root, sink_);
 }
 
-void Executor::MarkRequired(const PlanNode& node, const std::vector<bool>& required_outputs) {
+void Executor::MarkRequired(PlanNode& node, const std::vector<bool>& required_outputs) {
     auto columns_of = [](const exec::BoundExpr& expr, std::vector<bool>& required) {
         std::vector<int> columns;
         expr.CollectColumns(columns);
@@ -52,6 +52,11 @@ void Executor::MarkRequired(const PlanNode& node, const std::vector<bool>& requi
             for (size_t i = 0; i < node.exprs.size(); ++i) {
                 if (i < required_outputs.size() && required_outputs[i]) {
                     columns_of(*node.exprs[i], required);
+                } else if (!node.exprs[i]->is_constant()) {
+                    // Nothing downstream reads this column, so it is not computed: a typed null
+                    // stands in, and the columns it would have read need not be parsed.
+                    node.exprs[i] = exec::BoundExpr::MakeConstant(Value::Null(node.schema[i].type),
+                                                                  node.schema[i].name);
                 }
             }
             break;
@@ -78,7 +83,7 @@ void Executor::MarkRequired(const PlanNode& node, const std::vector<bool>& requi
             }
             return;
     }
-    for (const auto& input : node.inputs) {
+    for (auto& input : node.inputs) {
         MarkRequired(*input, required);
     }
 }

@@ -35,7 +35,7 @@ public:
 
 private:
     exec::Operator* Build(PlanNode& node, exec::Operator* consumer);
-    void MarkRequired(const PlanNode& node, const std::vector<bool>& required_outputs);
+    void MarkRequired(PlanNode& node, const std::vector<bool>& required_outputs);
 
     exec::ExecContext context_;
     std::vector<std::unique_ptr<exec::Operator>> operators_;

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "ingest/defender_schema.h"
@@ -398,7 +400,7 @@ TEST(IngestCsv, StringsPointIntoOwnedBuffers) {
 
 TEST(IngestCsvRejects, EveryReasonWithLine) {
     ReadOptions options;
-    options.max_record_bytes = 200;
+    options.max_record_bytes = kMinRecordBytes;
     options.max_examples_per_reason = 5;
     const ReadOutcome read = ReadAll({kDataDir + "bad_rows.csv"}, options);
     ASSERT_TRUE(read.status.ok()) << read.status.message();
@@ -448,7 +450,7 @@ TEST(IngestCsvRejects, EveryReasonWithLine) {
 TEST(IngestCsvRejects, ExamplesKeptPerReason) {
     ReadOptions options;
     options.max_examples_per_reason = 1;
-    options.max_record_bytes = 200;
+    options.max_record_bytes = kMinRecordBytes;
     const ReadOutcome read = ReadAll({kDataDir + "bad_rows.csv"}, options);
     EXPECT_EQ(read.stats.rejected_by_reason.at(kRejectBadQuoting), 3u);
     size_t bad_quoting_examples = 0;
@@ -461,7 +463,7 @@ TEST(IngestCsvRejects, ExamplesKeptPerReason) {
 
 TEST(IngestCsvRejects, UnrequestedColumnsAreNotChecked) {
     ReadOptions options;
-    options.max_record_bytes = 200;
+    options.max_record_bytes = kMinRecordBytes;
     const ReadOutcome read = ReadAll({kDataDir + "bad_rows.csv"}, options, {"RemotePort"});
     ASSERT_TRUE(read.status.ok()) << read.status.message();
     // Lines 4, 5, 6, 8 and 9 have bad values only in columns that were not requested.
@@ -476,7 +478,7 @@ TEST(IngestCsvRejects, UnrequestedColumnsAreNotChecked) {
 TEST(IngestCsvRejects, StrictModeNamesLineValueAndHint) {
     ReadOptions options;
     options.strict = true;
-    options.max_record_bytes = 200;
+    options.max_record_bytes = kMinRecordBytes;
     for (int threads : {1, 3}) {
         options.threads = threads;
         options.block_bytes = 64;
@@ -496,7 +498,7 @@ TEST(IngestCsvRejects, RecordTooLargeAcrossBlocks) {
     const std::string path =
         dir.Write("large.csv", "DeviceName,RemotePort\nbefore,1\n\"" + huge + "\n" + huge + "\",2\nafter,3\n");
     ReadOptions options;
-    options.max_record_bytes = 1000;
+    options.max_record_bytes = kMinRecordBytes;
     options.block_bytes = 256;
     const ReadOutcome read = ReadAll({path}, options);
     ASSERT_TRUE(read.status.ok()) << read.status.message();
@@ -516,13 +518,56 @@ TEST(IngestCsvRejects, UnclosedQuoteStopsAtLimit) {
         content += "row" + std::to_string(i) + ",3\n";
     }
     ReadOptions options;
-    options.max_record_bytes = 512;
+    options.max_record_bytes = kMinRecordBytes;
     options.block_bytes = 128;
     const ReadOutcome read = ReadAll({dir.Write("open.csv", content)}, options);
     ASSERT_TRUE(read.status.ok()) << read.status.message();
     EXPECT_EQ(read.row_count(), 1u);
     EXPECT_EQ(read.stats.rejected_by_reason.at(kRejectRecordTooLarge), 1u)
         << "a quote that is never closed swallows the rest of the file as one record";
+    const RejectExample* example = FindExample(read.stats, kRejectRecordTooLarge, 3);
+    ASSERT_NE(example, nullptr);
+    EXPECT_NE(example->hint.find("the record spans 201 lines (3 to 203)"), std::string::npos) << example->hint;
+}
+
+std::string RowsAfterUnclosedQuote(int good_rows) {
+    std::string content = "Timestamp,DeviceName,RemotePort\n2024-01-01T00:00:00Z,\"oops,1\n";
+    for (int i = 0; i < good_rows; ++i) {
+        content += "2024-01-01T00:00:01Z,host-" + std::to_string(i) + "," + std::to_string(i) + "\n";
+    }
+    return content;
+}
+
+TEST(IngestCsvRejects, UnclosedQuoteResyncsAtNextLine) {
+    TempDir dir;
+    const std::string path = dir.Write("open.csv", RowsAfterUnclosedQuote(1000));
+    for (size_t block_bytes : {size_t{256}, size_t{8} << 20}) {
+        ReadOptions options;
+        options.block_bytes = block_bytes;
+        options.threads = 2;
+        const ReadOutcome read = ReadAll({path}, options);
+        ASSERT_TRUE(read.status.ok()) << read.status.message();
+        ASSERT_EQ(read.row_count(), 1000u) << "block_bytes " << block_bytes;
+        EXPECT_EQ(read.Text(0, "DeviceName"), "host-0");
+        EXPECT_EQ(read.Text(999, "DeviceName"), "host-999");
+        EXPECT_EQ(read.stats.rejected(), 1u) << "block_bytes " << block_bytes;
+        const RejectExample* example = FindExample(read.stats, kRejectBadQuoting, 2);
+        ASSERT_NE(example, nullptr) << "block_bytes " << block_bytes;
+        EXPECT_EQ(example->value, "2024-01-01T00:00:00Z,\"oops,1");
+        EXPECT_NE(example->hint.find("unterminated quote from line 2 to the end of the file (1001 lines)"),
+                  std::string::npos)
+            << example->hint;
+    }
+}
+
+TEST(IngestCsvRejects, UnclosedQuoteStrictModeNamesLine) {
+    TempDir dir;
+    ReadOptions options;
+    options.strict = true;
+    const ReadOutcome read = ReadAll({dir.Write("open.csv", RowsAfterUnclosedQuote(10))}, options);
+    ASSERT_FALSE(read.status.ok());
+    EXPECT_EQ(read.status.kind(), ErrorKind::kInvalidInput);
+    EXPECT_NE(read.status.message().find("open.csv:2: bad quoting"), std::string::npos) << read.status.message();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -580,6 +625,140 @@ TEST(IngestFiles, ExpandGlobsAndDirectories) {
     ASSERT_FALSE(no_match.ok());
     EXPECT_EQ(no_match.status().kind(), ErrorKind::kIo);
     EXPECT_NE(no_match.status().message().find("*.parquet"), std::string::npos);
+}
+
+TEST(IngestFiles, FifoIsRejectedWithoutHanging) {
+    TempDir dir;
+    const std::string fifo = dir.path() + "/events.csv";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+
+    const Result<std::vector<std::string>> expanded = ExpandInputs({fifo});
+    ASSERT_FALSE(expanded.ok());
+    EXPECT_EQ(expanded.status().kind(), ErrorKind::kIo);
+    EXPECT_NE(expanded.status().message().find(fifo), std::string::npos) << expanded.status().message();
+    EXPECT_NE(expanded.status().message().find("save the stream to a file first"), std::string::npos)
+        << expanded.status().message();
+
+    // ProbeInputs checks the type before open(2), which would wait for a writer.
+    const Result<ProbeResult> probe = ProbeInputs({fifo}, {});
+    ASSERT_FALSE(probe.ok());
+    EXPECT_EQ(probe.status().kind(), ErrorKind::kIo);
+    EXPECT_NE(probe.status().message().find("pipe or FIFO"), std::string::npos) << probe.status().message();
+}
+
+TEST(IngestFiles, PipeLikeStdinIsRejected) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    // /dev/stdin of `cat events.csv | unmask ...` is a link to such a path.
+    const std::string path = "/proc/self/fd/" + std::to_string(fds[0]);
+    const Result<std::vector<std::string>> expanded = ExpandInputs({path});
+    ::close(fds[0]);
+    ::close(fds[1]);
+    ASSERT_FALSE(expanded.ok());
+    EXPECT_EQ(expanded.status().kind(), ErrorKind::kIo);
+    EXPECT_NE(expanded.status().message().find(path), std::string::npos) << expanded.status().message();
+    EXPECT_NE(expanded.status().message().find("save the stream to a file first"), std::string::npos)
+        << expanded.status().message();
+}
+
+struct NonExportCase {
+    std::string name;
+    std::string content;
+    std::string expected;  // part of the error message
+};
+
+std::vector<NonExportCase> NonExportCases() {
+    return {
+        {"notes.txt", "hello world\nsecond line\n",
+         "no DeviceNetworkEvents column in the header 'hello world'; the first line of a Defender CSV export"},
+        {"conn.log", "#separator \\x09\n#set_separator\t,\n#fields\tts\tuid\n",
+         "looks like a Zeek log; Zeek input is not supported yet"},
+        {"semicolon.csv", "Timestamp;DeviceName;RemotePort\n2024-01-01T00:00:00Z;a;1\n",
+         "no DeviceNetworkEvents column in the header 'Timestamp;DeviceName;RemotePort'; is the delimiter ';'? "
+         "unmask reads comma-separated exports"},
+        {"tabs.tsv", "Timestamp\tDeviceName\n", "is the delimiter a tab?"},
+        {"utf16le.csv", std::string("\xFF\xFET\0i\0m\0e\0", 10), "UTF-16 text: convert it to UTF-8"},
+        {"utf16be.csv", std::string("\xFE\xFF\0T\0i\0m\0e", 10), "UTF-16 text: convert it to UTF-8"},
+        {"nul.bin", std::string("ab\0cd\n", 6), "NUL bytes"},
+        {"quote.txt", "He said \"hi\" there\n", "not a valid CSV header"},
+    };
+}
+
+TEST(IngestFiles, NonExportFileIsRejected) {
+    TempDir dir;
+    for (const NonExportCase& test : NonExportCases()) {
+        const std::string path = dir.Write(test.name, test.content);
+        const Result<ProbeResult> probe = ProbeInputs({path}, {});
+        ASSERT_FALSE(probe.ok()) << test.name;
+        EXPECT_EQ(probe.status().kind(), ErrorKind::kInvalidInput) << test.name;
+        const std::string& message = probe.status().message();
+        EXPECT_NE(message.find(path + ": not a DeviceNetworkEvents export"), std::string::npos) << message;
+        EXPECT_NE(message.find(test.expected), std::string::npos) << message;
+
+        const Result<ProbeResult> named = ExpandAndProbeInputs({path}, {});
+        EXPECT_FALSE(named.ok()) << test.name << ": a file named directly is not skipped";
+    }
+}
+
+TEST(IngestFiles, HeaderWithTimeGeneratedOnlyIsExport) {
+    TempDir dir;
+    const ReadOutcome read = ReadAll({dir.Write("la.csv", "TimeGenerated,Custom\n2024-01-01T00:00:00Z,x\n")});
+    ASSERT_TRUE(read.status.ok()) << read.status.message();
+    EXPECT_EQ(read.row_count(), 1u);
+}
+
+TEST(IngestFiles, DirectorySkipsNonExports) {
+    TempDir dir;
+    const std::string events = dir.Write("events.csv", "Timestamp,DeviceName\n2024-01-01T00:00:00Z,a\n");
+    std::set<std::string> non_exports;
+    for (const NonExportCase& test : NonExportCases()) {
+        non_exports.insert(dir.Write(test.name, test.content));
+    }
+
+    const Result<ProbeResult> probe = ExpandAndProbeInputs({dir.path()}, {});
+    ASSERT_TRUE(probe.ok()) << probe.status().message();
+    ASSERT_EQ(probe->inputs.size(), 1u);
+    EXPECT_EQ(probe->inputs[0].path, events);
+    ASSERT_EQ(probe->skipped_files.size(), non_exports.size());
+    for (const SkippedFile& skipped : probe->skipped_files) {
+        EXPECT_EQ(non_exports.count(skipped.path), 1u) << skipped.path;
+        EXPECT_FALSE(skipped.reason.empty()) << skipped.path;
+    }
+
+    CollectingSink sink;
+    ReadStats stats;
+    const ProbeResult& probed = probe.value();
+    ASSERT_TRUE(ReadInputs(probed, probed.schema, {}, sink, stats).ok());
+    EXPECT_EQ(stats.rows_read, 1u);
+    EXPECT_EQ(stats.files, 1u);
+    EXPECT_EQ(stats.skipped_files.size(), non_exports.size()) << "the run summary lists the skipped files";
+}
+
+TEST(IngestFiles, DirectoryWithoutExportsFails) {
+    TempDir dir;
+    const std::string readme = dir.Write("readme.txt", "Exported from the portal on Monday\n");
+    const Result<ProbeResult> probe = ExpandAndProbeInputs({dir.path()}, {});
+    ASSERT_FALSE(probe.ok());
+    EXPECT_EQ(probe.status().kind(), ErrorKind::kInvalidInput);
+    EXPECT_NE(probe.status().message().find(readme), std::string::npos) << probe.status().message();
+}
+
+TEST(IngestFiles, RecordLimitBelowMinimumFails) {
+    TempDir dir;
+    const std::string path = dir.Write("events.csv", "Timestamp,DeviceName\n2024-01-01T00:00:00Z,a\n");
+    for (size_t limit : {size_t{0}, kMinRecordBytes - 1}) {
+        ReadOptions options;
+        options.max_record_bytes = limit;
+        const Result<ProbeResult> probe = ProbeInputs({path}, options);
+        ASSERT_FALSE(probe.ok()) << limit;
+        EXPECT_EQ(probe.status().kind(), ErrorKind::kInvalidInput);
+        EXPECT_NE(probe.status().message().find("at least " + std::to_string(kMinRecordBytes) + " bytes"),
+                  std::string::npos)
+            << probe.status().message();
+    }
+    ReadOptions minimum;
+    minimum.max_record_bytes = kMinRecordBytes;
+    EXPECT_TRUE(ProbeInputs({path}, minimum).ok());
 }
 
 TEST(IngestFiles, GzipMatchesPlain) {
@@ -650,6 +829,36 @@ TEST(IngestFiles, CorruptGzipIsReported) {
     ASSERT_TRUE(read.status.ok()) << read.status.message();
     EXPECT_LT(read.row_count(), 20000u);
     EXPECT_EQ(read.stats.rejected_by_reason.count(kRejectCorruptGzip), 1u);
+}
+
+TEST(IngestFiles, GzipTrailingGarbageKeepsLastRow) {
+    TempDir dir;
+    // No line end after the last row, so the row ends where the gzip stream ends.
+    const std::string compressed =
+        ReadBytes(dir.WriteGzip("full.gz", "Timestamp,DeviceName\n2024-01-01T00:00:00Z,a\n2024-01-01T00:00:01Z,b"));
+    const ReadOutcome read = ReadAll({dir.Write("garbage.csv.gz", compressed + "not gzip at all")});
+    ASSERT_TRUE(read.status.ok()) << read.status.message();
+    ASSERT_EQ(read.row_count(), 2u);
+    EXPECT_EQ(read.Text(1, "DeviceName"), "b");
+    EXPECT_EQ(read.stats.rejected_by_reason.count(kRejectCorruptGzip), 1u) << "the trailing bytes may be lost data";
+}
+
+TEST(IngestFiles, GzipZeroPaddingIsNotDamage) {
+    TempDir dir;
+    for (const std::string last_row : {"2024-01-01T00:00:01Z,b\n", "2024-01-01T00:00:01Z,b"}) {
+        const std::string compressed =
+            ReadBytes(dir.WriteGzip("full.gz", "Timestamp,DeviceName\n2024-01-01T00:00:00Z,a\n" + last_row));
+        for (size_t padding : {size_t{1}, size_t{512}, size_t{3} << 20}) {
+            const ReadOutcome read = ReadAll({dir.Write("padded.csv.gz", compressed + std::string(padding, '\0'))});
+            ASSERT_TRUE(read.status.ok()) << read.status.message();
+            ASSERT_EQ(read.row_count(), 2u) << "padding " << padding;
+            EXPECT_EQ(read.Text(1, "DeviceName"), "b");
+            EXPECT_EQ(read.stats.rejected(), 0u) << "padding " << padding;
+        }
+        const ReadOutcome nonzero = ReadAll({dir.Write("tail.csv.gz", compressed + std::string(100, '\0') + "x")});
+        EXPECT_EQ(nonzero.stats.rejected_by_reason.count(kRejectCorruptGzip), 1u)
+            << "a non-zero byte after zero padding is reported";
+    }
 }
 
 TEST(IngestFiles, FormatFromContentNotName) {

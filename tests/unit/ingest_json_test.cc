@@ -297,6 +297,68 @@ TEST(IngestJson, RejectsWithLines) {
     EXPECT_NE(FindExample(read.stats, kRejectInvalidBool, 8), nullptr);
 }
 
+TEST(IngestJson, TruncatedFirstLineKeepsLineFraming) {
+    TempDir dir;
+    const std::string good = "{\"Timestamp\":\"2024-01-01T00:00:01Z\",\"DeviceName\":\"ok\",\"RemotePort\":1}\n";
+    // The first line ends inside a string in one case and between values in the other.
+    for (const std::string first : {"{\"Timestamp\":\"2024-01-01T00:00:00Z\",\"DeviceName\":\"oops}",
+                                    "{\"Timestamp\":\"2024-01-01T00:00:00Z\",\"DeviceName\":"}) {
+        const ReadOutcome read = ReadAll({dir.Write("cut.jsonl", first + "\n" + good + good + good)});
+        ASSERT_TRUE(read.status.ok()) << read.status.message();
+        EXPECT_FALSE(read.probe.inputs[0].json_multiline) << first;
+        ASSERT_EQ(read.row_count(), 3u) << first;
+        EXPECT_EQ(read.Text(2, "DeviceName"), "ok");
+        EXPECT_EQ(read.stats.rejected(), 1u) << first;
+        EXPECT_NE(FindExample(read.stats, kRejectInvalidJson, 1), nullptr) << first;
+    }
+}
+
+TEST(IngestJson, PrettyRecordsWithOneLineElements) {
+    TempDir dir;
+    // Whole objects on their own lines inside a document are array elements, not documents.
+    const std::string document = "{\"records\": [\n{\"category\": \"AdvancedHunting-DeviceNetworkEvents\", "
+                                 "\"properties\": {\"RemotePort\": 1}},\n"
+                                 "{\"category\": \"AdvancedHunting-DeviceNetworkEvents\", "
+                                 "\"properties\": {\"RemotePort\": 2}}\n]}\n";
+    const ReadOutcome read = ReadAll({dir.Write("records.json", document)});
+    ASSERT_TRUE(read.status.ok()) << read.status.message();
+    EXPECT_TRUE(read.probe.inputs[0].json_multiline);
+    ASSERT_EQ(read.row_count(), 2u);
+    EXPECT_EQ(read.At(1, "RemotePort").integer, 2);
+    EXPECT_EQ(read.stats.rejected(), 0u);
+}
+
+TEST(IngestJson, OtherTablesAreSkippedAndCounted) {
+    TempDir dir;
+    const std::string event_hub =
+        "{\"records\":["
+        "{\"category\":\"AdvancedHunting-DeviceNetworkEvents\",\"properties\":{\"DeviceName\":\"net\",\"RemotePort\":1}},"
+        "{\"category\":\"AdvancedHunting-DeviceProcessEvents\",\"properties\":{\"DeviceName\":\"proc\","
+        "\"ProcessId\":7}}]}\n";
+    const std::string sentinel = "{\"Type\":\"DeviceNetworkEvents\",\"DeviceName\":\"net2\",\"RemotePort\":2}\n"
+                                 "{\"Type\":\"DeviceFileEvents\",\"DeviceName\":\"file\",\"FileName\":\"a.exe\"}\n";
+    for (bool strict : {false, true}) {
+        ReadOptions options;
+        options.strict = strict;
+        const ReadOutcome read =
+            ReadAll({dir.Write("hub.json", event_hub), dir.Write("sentinel.jsonl", sentinel)}, options);
+        ASSERT_TRUE(read.status.ok()) << "a row of another table is no error, also in strict mode";
+        ASSERT_EQ(read.row_count(), 2u);
+        EXPECT_EQ(read.Text(0, "DeviceName"), "net");
+        EXPECT_EQ(read.Text(1, "DeviceName"), "net2");
+        EXPECT_EQ(FindField(read.probe.schema, "ProcessId"), -1) << "keys of other tables are no columns";
+        EXPECT_EQ(FindField(read.probe.schema, "FileName"), -1);
+        EXPECT_EQ(read.stats.rejected_by_reason.at(kRejectOtherTable), 2u);
+        const RejectExample* process = FindExample(read.stats, kRejectOtherTable, 1);
+        ASSERT_NE(process, nullptr);
+        EXPECT_EQ(process->value, "AdvancedHunting-DeviceProcessEvents");
+        const RejectExample* file = FindExample(read.stats, kRejectOtherTable, 2);
+        ASSERT_NE(file, nullptr);
+        EXPECT_EQ(file->value, "DeviceFileEvents");
+        EXPECT_NE(file->hint.find("DeviceFileEvents table"), std::string::npos) << file->hint;
+    }
+}
+
 TEST(IngestJson, StrictModeMessage) {
     ReadOptions options;
     options.strict = true;
@@ -312,7 +374,7 @@ TEST(IngestJson, RecordTooLarge) {
     const std::string path = dir.Write("big.jsonl", "{\"DeviceName\":\"a\"}\n" + big + "{\"DeviceName\":\"b\"}\n");
     for (size_t block_bytes : {size_t{64}, size_t{1} << 20}) {
         ReadOptions options;
-        options.max_record_bytes = 1000;
+        options.max_record_bytes = kMinRecordBytes;
         options.block_bytes = block_bytes;
         const ReadOutcome read = ReadAll({path}, options);
         ASSERT_TRUE(read.status.ok()) << read.status.message();

@@ -33,6 +33,11 @@ public:
     Status Run();
 
 private:
+    // Parses the records from offset `start`, which must be a record start. Sets `resume` to
+    // the offset to parse from next after an unclosed quote, otherwise to npos.
+    Status ParseFrom(size_t start, size_t& resume);
+    // Rejects the record at record_start_, whose quote stays open to the end of the block.
+    Status RejectUnclosedQuote(size_t& resume);
     void ConvertField(int32_t target, size_t begin, size_t end, bool has_quote, bool ends_record);
     Status EndRecord(size_t end);
     Status RejectRecord(const char* reason, std::string_view value, std::string hint);
@@ -225,12 +230,14 @@ Status CsvBlockParser::EndRecord(size_t end) {
     return Status::Ok();
 }
 
-Status CsvBlockParser::Run() {
+Status CsvBlockParser::ParseFrom(size_t start, size_t& resume) {
+    resume = std::string_view::npos;
+    ResetRecord(start);
     // All-ones while the previous 64-byte word ended inside a quoted field.
     uint64_t inside_carry = 0;
     // One past the offset of the last quote in the words already finished; 0 when none.
     size_t previous_quote_end = 0;
-    for (size_t base = 0; base < size_; base += 64) {
+    for (size_t base = start; base < size_; base += 64) {
         CsvMasks masks = ClassifyCsvWord(data_ + base);
         if (size_ - base < 64) {
             const uint64_t in_block = (uint64_t{1} << (size_ - base)) - 1;
@@ -269,19 +276,48 @@ Status CsvBlockParser::Run() {
     if (record_start_ < size_) {
         if (inside_carry != 0) {
             // The block ends inside quotes, which only happens at the end of a file.
-            const std::string_view record(data_ + record_start_, size_ - record_start_);
-            UNMASK_TRY(
-                RejectRecord(kRejectBadQuoting, record, "a quoted field is not closed before the end of the file"));
-        } else {
-            // The last record of the file has no line end.
-            const int32_t target = targets_[std::min(field_index_, field_count_)];
-            ++field_index_;
-            if (target != kSkipField) {
-                ConvertField(target, field_start_, size_, previous_quote_end > field_start_, true);
-            }
-            UNMASK_TRY(EndRecord(size_));
+            return RejectUnclosedQuote(resume);
         }
+        // The last record of the file has no line end.
+        const int32_t target = targets_[std::min(field_index_, field_count_)];
+        ++field_index_;
+        if (target != kSkipField) {
+            ConvertField(target, field_start_, size_, previous_quote_end > field_start_, true);
+        }
+        UNMASK_TRY(EndRecord(size_));
         ResetRecord(size_);
+    }
+    return Status::Ok();
+}
+
+Status CsvBlockParser::RejectUnclosedQuote(size_t& resume) {
+    const std::string_view rest(data_ + record_start_, size_ - record_start_);
+    const size_t line_end = rest.find('\n');
+    const uint64_t line = LineAt(record_start_);
+    if (line_end == std::string_view::npos || line_end + 1 == rest.size()) {
+        return RejectRecord(kRejectBadQuoting, rest, "a quoted field is not closed before the end of the file");
+    }
+    // Reading resumes at the next line. The first line of the record has an odd number of
+    // quotes, because its line end is inside quotes. So the rest of the block has an even
+    // number and ends outside quotes, which means a block resyncs at most once. The lines after
+    // are checked as usual, so a line that continued a quoted field is rejected on its own.
+    const uint64_t lines = CountByte(rest.data(), rest.size(), '\n') + (rest.back() == '\n' ? 0 : 1);
+    std::string_view bad_line = rest.substr(0, line_end);
+    if (!bad_line.empty() && bad_line.back() == '\r') {
+        bad_line.remove_suffix(1);
+    }
+    resume = record_start_ + line_end + 1;
+    return RejectRecord(kRejectBadQuoting, bad_line,
+                        "unterminated quote from line " + std::to_string(line) +
+                            " to the end of the file (" + std::to_string(lines) +
+                            " lines); only this line was skipped and reading resumed at line " +
+                            std::to_string(line + 1));
+}
+
+Status CsvBlockParser::Run() {
+    size_t resume = 0;
+    while (resume != std::string_view::npos) {
+        UNMASK_TRY(ParseFrom(resume, resume));
     }
     chunk_.rows = rows_;
     for (size_t i = 0; i < chunk_.columns.size(); ++i) {

@@ -26,7 +26,7 @@ public:
 
 private:
     Status HandleDocument(std::string_view document, uint64_t line);
-    Status HandleRow(simdjson::dom::element row, uint64_t line);
+    Status HandleRow(simdjson::dom::element row, std::string_view other_table, uint64_t line);
     Status RejectRow(uint64_t line, const char* reason, std::string_view value, const std::string& hint);
     void NoteRowTime(simdjson::dom::object row);
 
@@ -63,7 +63,9 @@ Status JsonBlockParser::HandleDocument(std::string_view document, uint64_t line)
                          std::string("the document is not valid JSON (simdjson: ") + simdjson::error_message(error) +
                              "); each line must hold one complete JSON object");
     }
-    return ForEachJsonRow(root, [&](simdjson::dom::element row) { return HandleRow(row, line); });
+    return ForEachJsonRow(root, [&](simdjson::dom::element row, std::string_view other_table) {
+        return HandleRow(row, other_table, line);
+    });
 }
 
 void JsonBlockParser::NoteRowTime(simdjson::dom::object row) {
@@ -85,7 +87,14 @@ void JsonBlockParser::NoteRowTime(simdjson::dom::object row) {
     }
 }
 
-Status JsonBlockParser::HandleRow(simdjson::dom::element row, uint64_t line) {
+Status JsonBlockParser::HandleRow(simdjson::dom::element row, std::string_view other_table, uint64_t line) {
+    if (!other_table.empty()) {
+        state_.Skip(file_, line, kRejectOtherTable, other_table, [&] {
+            return "the record belongs to the " + std::string(other_table) +
+                   " table and was skipped, because unmask reads only DeviceNetworkEvents rows";
+        });
+        return Status::Ok();
+    }
     simdjson::dom::object object;
     if (row.get_object().get(object) != simdjson::SUCCESS) {
         return RejectRow(line, kRejectInvalidJson, simdjson::to_string(row),

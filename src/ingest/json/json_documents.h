@@ -2,6 +2,8 @@
 // probe (which collects column names and types) and the parsing workers.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -85,9 +87,38 @@ inline simdjson::dom::element RowOfRecord(simdjson::dom::element record) {
     return record;
 }
 
-/// Calls `visit(row)` for each row of a parsed document: each element of a top-level
-/// `records` array (the Event Hub form), otherwise the document itself. Rows are unwrapped
-/// with RowOfRecord; a row may still be a non-object, which the caller rejects.
+/// Returns the table of a record that belongs to a table other than DeviceNetworkEvents: the
+/// `category` of a streaming record (compared with AdvancedHunting-DeviceNetworkEvents), or
+/// the `Type` of a Sentinel row. Returns an empty view for a DeviceNetworkEvents record and for
+/// one that does not name its table. Both comparisons ignore ASCII case.
+inline std::string_view OtherTableOf(simdjson::dom::element record, simdjson::dom::element row) {
+    constexpr std::string_view kCategory = "AdvancedHunting-DeviceNetworkEvents";
+    constexpr std::string_view kTable = "DeviceNetworkEvents";
+    const auto same_name = [](std::string_view left, std::string_view right) {
+        return left.size() == right.size() &&
+               std::equal(left.begin(), left.end(), right.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    std::string_view name;
+    simdjson::dom::element properties;
+    const bool streaming_record =
+        record.at_key("properties").get(properties) == simdjson::SUCCESS && properties.is_object();
+    if (streaming_record && record.at_key("category").get_string().get(name) == simdjson::SUCCESS &&
+        !same_name(name, kCategory)) {
+        return name;
+    }
+    if (row.is_object() && row.at_key("Type").get_string().get(name) == simdjson::SUCCESS &&
+        !same_name(name, kTable)) {
+        return name;
+    }
+    return {};
+}
+
+/// Calls `visit(row, other_table)` for each row of a parsed document: each element of a
+/// top-level `records` array (the Event Hub form), otherwise the document itself. Rows are
+/// unwrapped with RowOfRecord, and `other_table` is OtherTableOf the record. A row may still
+/// be a non-object, which the caller rejects.
 template <typename Visit>
 Status ForEachJsonRow(simdjson::dom::element document, Visit&& visit) {
     simdjson::dom::object object;
@@ -95,11 +126,13 @@ Status ForEachJsonRow(simdjson::dom::element document, Visit&& visit) {
     if (document.get_object().get(object) == simdjson::SUCCESS &&
         object.at_key("records").get_array().get(records) == simdjson::SUCCESS) {
         for (simdjson::dom::element record : records) {
-            UNMASK_TRY(visit(RowOfRecord(record)));
+            const simdjson::dom::element row = RowOfRecord(record);
+            UNMASK_TRY(visit(row, OtherTableOf(record, row)));
         }
         return Status::Ok();
     }
-    return visit(RowOfRecord(document));
+    const simdjson::dom::element row = RowOfRecord(document);
+    return visit(row, OtherTableOf(document, row));
 }
 
 }  // namespace unmask::ingest
