@@ -3,19 +3,25 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include "detect/query_runner.h"
+#include "cli/rules_command.h"
 #include "cli/run_summary.h"
+#include "detect/query_runner.h"
 #include "output/result_writer.h"
 
 namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitError = 2;
+/// More worker threads than this only add contention; the limit also catches typos.
+constexpr int kMaxThreads = 256;
 
 std::string ReadFile(const std::string& path, std::string& error) {
     std::ifstream file(path, std::ios::binary);
@@ -48,6 +54,10 @@ int RunQueryCommand(const std::string& query_text, const std::string& query_file
     request.strict_schema = strict_schema;
     request.explain = explain;
     request.read_options.strict = strict;
+    if (threads < 0 || threads > kMaxThreads) {
+        std::cerr << "unmask: --threads must be between 1 and " << kMaxThreads << ", not " << threads << "\n";
+        return kExitError;
+    }
     request.read_options.threads =
         threads > 0 ? threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     request.read_options.max_record_bytes = max_record_bytes;
@@ -79,7 +89,7 @@ int RunQueryCommand(const std::string& query_text, const std::string& query_file
     if (!output_path.empty() && output_path != "-") {
         file.open(output_path, std::ios::binary | std::ios::trunc);
         if (!file) {
-            std::cerr << "unmask: cannot write '" << output_path << "'\n";
+            std::cerr << "unmask: cannot write '" << output_path << "': " << std::strerror(errno) << "\n";
             return kExitError;
         }
         out = &file;
@@ -91,7 +101,8 @@ int RunQueryCommand(const std::string& query_text, const std::string& query_file
     }
     out->flush();
     if (!*out) {
-        std::cerr << "unmask: writing the result failed\n";
+        std::cerr << "unmask: writing the result to '" << (output_path.empty() ? "standard output" : output_path)
+                  << "' failed: " << std::strerror(errno) << "\n";
         return kExitError;
     }
     if (!quiet) {
@@ -135,6 +146,9 @@ int main(int argc, char** argv) {
     query->add_option("--max-record-bytes", max_record_bytes, "Longest accepted input record in bytes");
     query->add_option("args", positional, "'KQL TEXT' followed by input files, or only input files with --file");
 
+    unmask::cli::RulesCommandOptions rules_options;
+    unmask::cli::AddRulesCommand(app, rules_options);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -143,6 +157,9 @@ int main(int argc, char** argv) {
         return status == 0 ? kExitOk : kExitError;
     }
 
+    if (rules_options.action != unmask::cli::RulesAction::kNone) {
+        return unmask::cli::RunRulesCommand(rules_options);
+    }
     if (query->parsed()) {
         std::vector<std::string> inputs = positional;
         if (query_file.empty()) {
