@@ -11,9 +11,9 @@
 #include <thread>
 
 #include "detect/query_runner.h"
+#include "cli/hunt_command.h"
 #include "cli/rules_command.h"
 #include "cli/run_summary.h"
-#include "detect/query_runner.h"
 #include "output/result_writer.h"
 
 namespace {
@@ -148,6 +148,8 @@ int main(int argc, char** argv) {
 
     unmask::cli::RulesCommandOptions rules_options;
     unmask::cli::AddRulesCommand(app, rules_options);
+    unmask::cli::HuntCommandOptions hunt_options;
+    unmask::cli::AddHuntCommand(app, hunt_options);
 
     try {
         app.parse(argc, argv);
@@ -157,6 +159,9 @@ int main(int argc, char** argv) {
         return status == 0 ? kExitOk : kExitError;
     }
 
+    if (app.got_subcommand("hunt")) {
+        return unmask::cli::RunHuntCommand(hunt_options);
+    }
     if (rules_options.action != unmask::cli::RulesAction::kNone) {
         return unmask::cli::RunRulesCommand(rules_options);
     }
