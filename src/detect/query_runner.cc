@@ -163,8 +163,8 @@ Result<QuerySession> QuerySession::Open(const SessionOptions& options) {
     }
     UNMASK_ASSIGN_OR_RETURN(state->now_ticks,
                             ResolveNow(options.now, state->probe, options.read_options, state->now_source));
-    // Strict schema answers what Defender would: its table has no extension columns, even when
-    // an input file (a converted sensor log, say) carries them.
+    // Strict schema reproduces Defender's table, which has no extension columns, even when an
+    // input file (a converted sensor log, say) carries them.
     for (const Field& field : state->probe.schema) {
         if (!(options.strict_schema && ingest::IsExtensionColumn(field.name))) {
             state->schema.push_back(field);

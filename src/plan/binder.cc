@@ -127,7 +127,7 @@ Result<BoundQuery> Binder::Bind(const query::Script& script) {
                 let.tabular = true;
                 let.syntax = &value;
                 // Kusto binds every statement, used or not, so an unused let with a wrong name
-                // is an error too; the plan built here is only for that check.
+                // is an error too. The plan built here serves only that check.
                 auto checked = BindTabular(value);
                 if (!checked.ok()) {
                     return checked.status();

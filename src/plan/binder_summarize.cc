@@ -68,7 +68,7 @@ Result<PlanNodePtr> Binder::BindSummarize(const query::Operator& op, PlanNodePtr
     }
     const size_t key_count = node->schema.size();
 
-    // Items that are a bare aggregate call map to its output columns; an expression over
+    // An item that is a bare aggregate call maps to its output columns. An expression over
     // aggregates (sum(x) / count()) computes hidden aggregates first and a projection after.
     struct Item {
         std::string name;

@@ -169,7 +169,7 @@ PlanNodePtr MakeProject(PlanNodePtr input, Schema schema, std::vector<BoundExprP
 
 
 Result<PlanNodePtr> Binder::BindExtend(const query::Operator& op, PlanNodePtr input) {
-    // Each new column sees the columns added before it in the same extend.
+    // Each new column can read the columns added before it in the same extend.
     Schema schema = input->schema;
     std::vector<BoundExprPtr> exprs;
     for (size_t i = 0; i < schema.size(); ++i) {
@@ -510,8 +510,8 @@ Result<PlanNodePtr> Binder::BindUnion(const query::Operator& op, PlanNodePtr inp
             kind = value;
         }
     }
-    // Output columns: one per (name, type) in order of first appearance; a name that appears
-    // with several types becomes name_type for each type, as Kusto renames clashing columns.
+    // Output columns are one per (name, type), in order of first appearance. A name that appears
+    // with several types becomes name_type for each type, because Kusto renames clashing columns so.
     std::map<std::string, std::set<Type>> types_of;
     for (const PlanNodePtr& leg : legs) {
         for (const Field& field : leg->schema) {
