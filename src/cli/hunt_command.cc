@@ -1,10 +1,12 @@
 #include "cli/hunt_command.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -225,11 +227,26 @@ int RunHuntCommand(const HuntCommandOptions& options) {
     hunt.read_options.threads =
         options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     hunt.read_options.max_record_bytes = options.max_record_bytes;
-    // TODO: the reader reports nothing while it reads, so progress shows phases only. A byte and
-    // row counter in ingest::ReadOptions would allow a live rows/s line.
     if (!options.quiet && isatty(STDERR_FILENO)) {
         hunt.progress = [](const std::string& message) {
-            std::cerr << "unmask: " << message << "\n";
+            std::cerr << "\33[2K\runmask: " << message << "\n";
+        };
+        // A live line while reading, redrawn at most twice a second and only after the first
+        // two seconds, so short runs print phases only.
+        const auto started = std::chrono::steady_clock::now();
+        auto last = std::make_shared<std::chrono::steady_clock::time_point>(started);
+        hunt.read_options.on_progress = [started, last](const ingest::ReadProgress& progress) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now - started < std::chrono::seconds(2) || now - *last < std::chrono::milliseconds(500)) {
+                return;
+            }
+            *last = now;
+            const double seconds = std::chrono::duration<double>(now - started).count();
+            std::cerr << fmt::format("\33[2K\runmask: reading file {} of {}, {:.0f} MB, {} rows ({:.0f} rows/s)",
+                                     std::min(progress.files_done + 1, progress.files_total), progress.files_total,
+                                     static_cast<double>(progress.bytes_read) / 1e6, progress.rows_parsed,
+                                     static_cast<double>(progress.rows_parsed) / seconds)
+                      << std::flush;
         };
     }
 

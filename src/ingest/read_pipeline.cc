@@ -227,6 +227,7 @@ private:
     ReadErrors errors_;
     std::atomic<bool> stop_{false};
     std::atomic<bool> stop_reading_{false};
+    std::atomic<uint64_t> rows_parsed_{0};  ///< across workers, for progress reports only
     std::atomic<uint64_t> error_block_{std::numeric_limits<uint64_t>::max()};
     std::vector<std::unique_ptr<WorkerState>> workers_;
     WorkerState reader_state_;
@@ -252,6 +253,7 @@ void ReadPipeline::Work(int index) {
             continue;
         }
         state.rows_read += chunk.rows;
+        rows_parsed_.fetch_add(chunk.rows, std::memory_order_relaxed);
         chunk.first_row = item->block_index << kBlockIndexShift;
         const Status consumed = sink_.Consume(std::move(chunk), index);
         if (!consumed.ok()) {
@@ -321,6 +323,14 @@ Status ReadPipeline::ReadFile(uint32_t file_index, const InputInfo& info, ReadSt
         }
         if (!queue_.Push(WorkItem{layout, std::move(**next), next_block_index_++})) {
             break;
+        }
+        if (options_.on_progress) {
+            ReadProgress progress;
+            progress.files_done = file_index;
+            progress.files_total = probe_.inputs.size();
+            progress.bytes_read = stats.bytes + file->bytes_read();
+            progress.rows_parsed = rows_parsed_.load(std::memory_order_relaxed);
+            options_.on_progress(progress);
         }
     }
     stats.bytes += file->bytes_read();

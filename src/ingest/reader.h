@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,14 @@ struct ProbeResult {
 /// several hundred bytes, so a smaller limit would reject nearly every row.
 inline constexpr size_t kMinRecordBytes = 1024;
 
+/// How far a read has come, for progress displays.
+struct ReadProgress {
+    size_t files_done = 0;   ///< files read to the end
+    size_t files_total = 0;
+    uint64_t bytes_read = 0;  ///< bytes read from the files so far (compressed size for .gz)
+    uint64_t rows_parsed = 0;
+};
+
 /// Limits and switches for reading.
 struct ReadOptions {
     /// Fail on the first malformed record instead of skipping and counting it.
@@ -72,6 +81,9 @@ struct ReadOptions {
     /// Bytes read per block handed to a worker. Tests set a few bytes to put record boundaries
     /// at block edges; a record longer than a block grows the block up to max_record_bytes.
     size_t block_bytes = 8 * 1024 * 1024;
+    /// Called from the reading thread after each block is handed to the workers. It must return
+    /// quickly; a display rate-limits itself.
+    std::function<void(const ReadProgress& progress)> on_progress;
 };
 
 /// Reject reasons: the keys of ReadStats::rejected_by_reason and RejectExample::reason.
