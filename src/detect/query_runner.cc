@@ -183,9 +183,11 @@ Result<size_t> QuerySession::AddQuery(const std::string& text, bool explain) {
     }
     plan::BindOptions bind_options;
     bind_options.now_ticks = state.now_ticks;
-    if (!state.options.strict_schema) {
-        for (const Field& field : ingest::DeviceNetworkEventsSchema()) {
-            if (ingest::IsExtensionColumn(field.name)) {
+    for (const Field& field : ingest::DeviceNetworkEventsSchema()) {
+        if (ingest::IsExtensionColumn(field.name)) {
+            if (state.options.strict_schema) {
+                bind_options.strict_extensions.push_back(field.name);
+            } else {
                 bind_options.nullable_extensions.push_back(field);
             }
         }

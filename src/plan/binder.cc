@@ -321,6 +321,13 @@ Result<BoundExprPtr> Binder::BindName(const Expr& expr, const Schema* schema) {
         }
     }
     std::string message = "the name '" + expr.name + "' does not refer to any known column, table, variable or function";
+    if (std::find(options_.strict_extensions.begin(), options_.strict_extensions.end(), expr.name) !=
+        options_.strict_extensions.end()) {
+        message += "; it is an unmask extension column that Defender's DeviceNetworkEvents does not have, so "
+                   "--strict-schema rejects it as Kusto does (drop --strict-schema to read it, or use "
+                   "column_ifexists())";
+        return ErrorAt(ErrorKind::kBind, expr.span, message);
+    }
     const std::vector<std::string> nearest = NearestNames(expr.name, KnownNames(schema));
     if (!nearest.empty()) {
         message += "; did you mean " + JoinNames(nearest) + "?";

@@ -58,7 +58,7 @@ Result<Script> Parser::ParseWholeScript() {
     }
     if (!has_query) {
         return ErrorAt(Peek(), "the script has no query statement; it must contain a tabular expression such as "
-                               "'DeviceProcessEvents | take 10' after its let statements");
+                               "'DeviceNetworkEvents | take 10' after its let statements");
     }
     return script;
 }
