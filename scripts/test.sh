@@ -12,7 +12,7 @@ cmake --build build -j "$jobs"
 ctest --test-dir build -L fast --output-on-failure -j "$jobs"
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DUNMASK_WERROR=ON \
-    -DUNMASK_SANITIZE=address,undefined -DUNMASK_BUILD_BENCH=OFF
+    -DUNMASK_SANITIZE=address,undefined
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan -L fast --output-on-failure -j "$jobs"

@@ -184,6 +184,10 @@ struct Group {
 // Detections 1 and 2 of the seed rule computed row by row, without the engine.
 std::vector<std::string> ReferenceSeed(const fs::path& input, int64_t now) {
     const auto records = ParseCsv(ReadText(input));
+    if (records.empty()) {
+        ADD_FAILURE() << input << " is empty";
+        return {};
+    }
     std::map<std::string, size_t> column;
     for (size_t i = 0; i < records[0].size(); ++i) {
         column[records[0][i]] = i;
