@@ -12,7 +12,8 @@
 
 namespace unmask {
 
-/// Who is at fault for an error. The set is closed on purpose: each kind has a test that triggers it.
+/// Category of an error, by who is at fault. The set is closed so that each kind can have a test
+/// that triggers it.
 enum class ErrorKind {
     kParse,           ///< query text does not follow the grammar
     kBind,            ///< a name in the query does not resolve (column, function, table)

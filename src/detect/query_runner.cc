@@ -23,12 +23,16 @@ Status WithLocation(const Status& status, const std::string& text) {
     return Status(status.kind(), RenderSourceError(text, *status.offset(), status.length(), status.message()));
 }
 
-/// Widens reader chunks, which hold only the columns some query reads, to the full schema the
+/// Widens reader chunks, which contain only the columns some query reads, to the full schema the
 /// queries were bound against, and hands each chunk to every executor that scans the input.
 class ScanFanOut final : public ingest::ChunkSink {
 public:
-    ScanFanOut(std::vector<exec::Operator*> targets, std::vector<int> positions, size_t width)
-        : targets_(std::move(targets)), positions_(std::move(positions)), width_(width) {}
+    ScanFanOut(const std::vector<exec::Operator*>& targets, std::vector<int> positions, size_t width)
+        : positions_(std::move(positions)), width_(width) {
+        for (exec::Operator* target : targets) {
+            tee_.AddConsumer(target);
+        }
+    }
 
     Status Consume(Chunk chunk, int worker) override {
         Chunk wide;
@@ -38,18 +42,11 @@ public:
         for (size_t i = 0; i < positions_.size(); ++i) {
             wide.columns[positions_[i]] = std::move(chunk.columns[i]);
         }
-        for (size_t t = 0; t < targets_.size(); ++t) {
-            if (t + 1 == targets_.size()) {
-                UNMASK_TRY(targets_[t]->Push(std::move(wide), worker));
-            } else {
-                UNMASK_TRY(targets_[t]->Push(wide, worker));
-            }
-        }
-        return Status::Ok();
+        return tee_.Push(std::move(wide), worker);
     }
 
 private:
-    std::vector<exec::Operator*> targets_;
+    exec::TeeOperator tee_;
     std::vector<int> positions_;
     size_t width_;
 };
@@ -131,7 +128,7 @@ struct QuerySession::State {
                 positions.push_back(static_cast<int>(i));
             }
         }
-        ScanFanOut fan_out(std::move(targets), std::move(positions), schema.size());
+        ScanFanOut fan_out(targets, std::move(positions), schema.size());
         auto read_options = options.read_options;
         read_options.threads = Workers();
         return ingest::ReadInputs(probe, read_schema, read_options, fan_out, read_stats);

@@ -149,8 +149,8 @@ public:
     void Finalize(size_t groups, std::vector<Column*>& outputs) override {
         for (size_t g = 0; g < groups; ++g) {
             if (counts_[g] == 0) {
-                // NOTE: Kusto does not document sum() over a group whose values are all null;
-                // unmask returns null there so that a missing column never reads as 0 bytes.
+                // NOTE: Kusto does not document sum() over a group whose values are all null.
+                // unmask returns null there, so a missing column never reads as 0 bytes.
                 outputs[0]->AppendNull();
             } else if (average_) {
                 outputs[0]->AppendReal(real_sums_[g] / static_cast<double>(counts_[g]));
@@ -520,7 +520,7 @@ public:
             const uint64_t order = input.first_row + row;
             if (IsNullAt(compared, row) || (compared.type == Type::kReal && std::isnan(compared.reals[row]))) {
                 // A group whose compared values are all null still returns one of its rows, as
-                // Kusto does; the first such row is kept until a non-null value arrives.
+                // Kusto does. The first such row is kept until a non-null value arrives.
                 if (!has_[g] && !null_only_[g]) {
                     StoreRow(g, input, row, order);
                     null_only_[g] = 1;

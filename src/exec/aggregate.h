@@ -58,13 +58,13 @@ struct AggregateFunctionInfo {
     std::string_view description;
 };
 
-/// Looks up an aggregate by name (count, countif, sum, sumif, min, max, avg, avgif, dcount,
-/// dcountif, make_set, make_set_if, make_list, make_list_if, stdev, stdevif, variance,
-/// percentile, arg_max, arg_min, take_any, any, count_distinct); nullptr when unknown.
+/// Looks up an aggregate by name and returns nullptr when it is unknown. AggregateNames() lists
+/// the supported names.
 const AggregateFunctionInfo* FindAggregate(std::string_view name);
 std::vector<std::string> AggregateNames();
 
-/// One argument as the binder sees it: its type, and its number when it is a numeric constant.
+/// Argument of an aggregate call at bind time: its type, and its number when it is a numeric
+/// constant.
 struct AggregateArg {
     Type type = Type::kLong;
     bool is_constant = false;

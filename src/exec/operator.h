@@ -1,10 +1,10 @@
 // Push-based physical operators.
 //
 // A query runs as a graph of operators fed by sources. During the scan, reader workers push
-// chunks concurrently (`worker` tells which); streaming operators (filter, project, take,
-// union) are stateless per chunk and pass chunks on at once, while pipeline breakers
-// (summarize, sort, top, distinct, count) keep per-worker state and emit their result
-// downstream from Finish, which runs on one thread after every push has returned.
+// chunks concurrently, and the `worker` argument identifies the pushing worker. Streaming
+// operators (filter, project, take, union) are stateless per chunk and pass chunks on at once.
+// Pipeline breakers (summarize, sort, top, distinct, count) keep per-worker state and emit their
+// result downstream from Finish, which runs on one thread after every push has returned.
 #pragma once
 
 #include <atomic>

@@ -21,7 +21,7 @@ namespace unmask::functions {
 
 /// Per-query evaluation settings.
 struct EvalContext {
-    /// now() for the whole query, in datetime ticks. Every now()/ago() of a query sees this instant.
+    /// now() for the whole query, in datetime ticks. Every now()/ago() of a query uses this instant.
     int64_t now_ticks = 0;
 };
 

@@ -16,8 +16,8 @@ bool ParseResultFormat(std::string_view name, ResultFormat& format);
 /// Writes a header row and one line per row, RFC 4180 quoting, LF line ends, empty cells for nulls.
 void WriteCsv(std::ostream& out, const Table& table);
 
-/// Writes one JSON object per row with the columns in schema order; null cells are JSON null,
-/// dynamic cells are embedded JSON, datetimes and timespans are strings.
+/// Writes one JSON object per row with the columns in schema order. Null cells are JSON null,
+/// dynamic cells are embedded JSON, and datetimes and timespans are strings.
 void WriteJsonLines(std::ostream& out, const Table& table);
 
 /// Writes an aligned text table for a terminal; cells longer than `max_width` are cut with "...".

@@ -422,7 +422,6 @@ Result<BoundExprPtr> Binder::BindScalar(const Expr& expr, const Schema* schema) 
         }
         case ExprKind::kUnary: {
             UNMASK_ASSIGN_OR_RETURN(BoundExprPtr operand, BindScalar(*expr.args[0], schema));
-            auto args = BindArgs({});
             functions::BindArg arg{operand->type, operand->is_constant() ? &operand->constant : nullptr};
             auto bound = functions::BindUnaryOperator(expr.op, arg);
             if (!bound.ok()) {

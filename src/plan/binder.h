@@ -25,7 +25,7 @@ struct BindOptions {
     /// Columns that are treated as null when no input has them (unmask's extension columns),
     /// each with its type. Empty in strict-schema mode, where such a name is a bind error as in Kusto.
     std::vector<Field> nullable_extensions;
-    /// Extension columns rejected in strict-schema mode; naming one gives an error that says why.
+    /// Extension columns rejected in strict-schema mode. Naming one gives an error that explains why.
     std::vector<std::string> strict_extensions;
     /// Runs a tabular subquery (the right side of `in`, the argument of `toscalar`) to completion
     /// and returns its rows. Without it such subqueries are a kNotImplemented error.

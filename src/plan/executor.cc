@@ -53,8 +53,8 @@ void Executor::MarkRequired(PlanNode& node, const std::vector<bool>& required_ou
                 if (i < required_outputs.size() && required_outputs[i]) {
                     columns_of(*node.exprs[i], required);
                 } else if (!node.exprs[i]->is_constant()) {
-                    // Nothing downstream reads this column, so it is not computed: a typed null
-                    // stands in, and the columns it would have read need not be parsed.
+                    // Nothing downstream reads this column, so a typed null replaces its
+                    // expression and the columns it would have read need not be parsed.
                     node.exprs[i] = exec::BoundExpr::MakeConstant(Value::Null(node.schema[i].type),
                                                                   node.schema[i].name);
                 }

@@ -1,6 +1,6 @@
 // Turns a logical plan into connected physical operators and drives them.
 //
-// The caller feeds the input table: ScanColumns tells which input columns the plan reads,
+// The caller feeds the input table: scan_columns() lists which input columns the plan reads,
 // scan_input() receives the chunks from the reader's workers, and Finish runs once the input
 // is exhausted. Queries without a scan (print) need no input at all.
 #pragma once
@@ -22,7 +22,7 @@ public:
     bool has_scan() const { return scan_tee_.consumer_count() > 0; }
     /// Input column indexes that some operator reads; the others may be left empty in chunks.
     const std::vector<bool>& scan_columns() const { return scan_columns_; }
-    /// Where the reader pushes input chunks.
+    /// Entry point for the input chunks that the reader pushes.
     exec::Operator* scan_input() { return &scan_tee_; }
 
     /// Pushes the plan-time sources (print, datatable); call before reading the input.

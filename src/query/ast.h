@@ -64,7 +64,7 @@ struct Expr {
     std::string op;    ///< kUnary, kBinary, kIn, kBetween spelling
     std::vector<ExprPtr> args;
     std::vector<std::string> keys;  ///< kDynamic object keys, parallel to args; datatable column names
-    /// kCall named "datatable": the type name of each column in `keys`; `args` holds the cell
+    /// kCall named "datatable": the type name of each column in `keys`. `args` contains the cell
     /// literals row after row.
     std::vector<std::string> column_types;
     bool is_object = false;         ///< kDynamic: `{...}` rather than `[...]`

@@ -1,8 +1,8 @@
 // Columnar storage: typed columns, batches of rows (chunks) and schemas.
 //
-// A Column stores one type in a flat vector plus a validity vector. Strings are views; the
-// memory they point into is kept alive by the `owners` of the column, so a column can be
-// moved between operators and threads without copying string bytes.
+// A Column stores one type in a flat vector plus a validity vector. Strings are views into
+// memory that the column's `owners` keep alive, so a column can move between operators and
+// threads without copying string bytes.
 #pragma once
 
 #include <cstdint>
