@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "detect/hunt.h"
-#include "detect/ip_network.h"
+#include "common/ip_network.h"
 
 namespace unmask::detect {
 

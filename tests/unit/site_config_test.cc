@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "detect/ip_network.h"
+#include "common/ip_network.h"
 #include "detect/site_config.h"
 #include "table/datetime.h"
 
@@ -20,9 +20,9 @@ using unmask::detect::ApplyAllowlist;
 using unmask::detect::Finding;
 using unmask::detect::FindingReason;
 using unmask::detect::LoadSiteConfig;
-using unmask::detect::NetworkContains;
-using unmask::detect::ParseIpAddress;
-using unmask::detect::ParseIpNetwork;
+using unmask::NetworkContains;
+using unmask::ParseIpAddress;
+using unmask::ParseIpNetwork;
 using unmask::detect::SiteConfig;
 
 const fs::path kSourceDir(UNMASK_SOURCE_DIR);

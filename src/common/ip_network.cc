@@ -1,9 +1,10 @@
-#include "detect/ip_network.h"
+#include "common/ip_network.h"
 
 #include <charconv>
+#include <cstdio>
 #include <vector>
 
-namespace unmask::detect {
+namespace unmask {
 
 namespace {
 
@@ -219,4 +220,48 @@ bool NetworkContains(const IpNetwork& network, const IpAddress& address) {
     return (network.base.bytes[full_bytes] & mask) == (address.bytes[full_bytes] & mask);
 }
 
-} // namespace unmask::detect
+std::string FormatIpAddress(const IpAddress& address) {
+    char buffer[48];
+    if (address.is_v4) {
+        std::snprintf(buffer, sizeof(buffer), "%u.%u.%u.%u", address.bytes[0], address.bytes[1], address.bytes[2],
+                      address.bytes[3]);
+        return buffer;
+    }
+    uint16_t groups[8];
+    for (int i = 0; i < 8; ++i) {
+        groups[i] = static_cast<uint16_t>((address.bytes[2 * i] << 8) | address.bytes[2 * i + 1]);
+    }
+    int best_start = -1;
+    int best_length = 1;  // RFC 5952: a single zero group is not shortened
+    for (int i = 0; i < 8;) {
+        if (groups[i] != 0) {
+            ++i;
+            continue;
+        }
+        int j = i;
+        while (j < 8 && groups[j] == 0) {
+            ++j;
+        }
+        if (j - i > best_length) {
+            best_start = i;
+            best_length = j - i;
+        }
+        i = j;
+    }
+    std::string text;
+    for (int i = 0; i < 8; ++i) {
+        if (i == best_start) {
+            text += "::";
+            i += best_length - 1;
+            continue;
+        }
+        if (!text.empty() && text.back() != ':') {
+            text.push_back(':');
+        }
+        std::snprintf(buffer, sizeof(buffer), "%x", groups[i]);
+        text += buffer;
+    }
+    return text;
+}
+
+}  // namespace unmask

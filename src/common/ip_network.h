@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace unmask::detect {
+namespace unmask {
 
 /// An IPv4 or IPv6 address. IPv4 addresses fill the first 4 bytes. An IPv4-mapped IPv6 address
 /// (::ffff:a.b.c.d, which Defender types FourToSixMapping) is stored as the IPv4 address, so it
@@ -23,6 +23,10 @@ struct IpAddress {
 /// nullopt for anything else, including zone ids (fe80::1%eth0) and brackets.
 std::optional<IpAddress> ParseIpAddress(std::string_view text);
 
+/// Formats an address as dotted-quad IPv4 or RFC 5952 IPv6 (lower case, the longest run of two
+/// or more zero groups shortened to `::`).
+std::string FormatIpAddress(const IpAddress& address);
+
 /// A network: an address whose host bits are zero, and a prefix length.
 struct IpNetwork {
     IpAddress base;
@@ -37,4 +41,14 @@ std::optional<IpNetwork> ParseIpNetwork(std::string_view text, std::string* erro
 /// True when `address` is inside `network`; IPv4 never matches an IPv6 network or the reverse.
 bool NetworkContains(const IpNetwork& network, const IpAddress& address);
 
-} // namespace unmask::detect
+/// Special-purpose ranges treated as internal when a site names none: RFC 1918 private networks,
+/// loopback, link-local, the shared address space 100.64.0.0/10, "this network", multicast, the
+/// limited broadcast address, and their IPv6 counterparts (unique local fc00::/7, link-local,
+/// multicast, loopback, unspecified).
+inline constexpr std::string_view kDefaultInternalNetworkTexts[] = {
+    "10.0.0.0/8",    "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",        "169.254.0.0/16",
+    "100.64.0.0/10", "0.0.0.0/8",     "224.0.0.0/4",    "255.255.255.255/32", "::1/128",
+    "::/128",        "fc00::/7",      "fe80::/10",      "ff00::/8",
+};
+
+}  // namespace unmask
