@@ -7,14 +7,15 @@ allowed() {
     case "$1" in
         common) echo "common" ;;
         table) echo "common table" ;;
+        dissect) echo "common dissect" ;;
         query) echo "common query" ;;
-        ingest) echo "common table ingest" ;;
+        ingest) echo "common table dissect ingest" ;;
         functions) echo "common table functions" ;;
         exec) echo "common table functions exec" ;;
         plan) echo "common table functions exec query plan" ;;
-        detect) echo "common table functions exec query plan ingest detect" ;;
-        output) echo "common table functions exec query plan ingest detect output" ;;
-        cli) echo "common table functions exec query plan ingest detect output cli" ;;
+        detect) echo "common table functions exec query plan dissect ingest detect" ;;
+        output) echo "common table functions exec query plan dissect ingest detect output" ;;
+        cli) echo "common table functions exec query plan dissect ingest detect output cli" ;;
         *) echo "" ;;
     esac
 }
