@@ -6,12 +6,9 @@
 
 namespace unmask::cli {
 
-std::string FormatRunSummary(const detect::QueryOutcome& outcome) {
-    const ingest::ReadStats& stats = outcome.stats;
-    std::string out = "--- run summary ---\n";
-    const double megabytes = static_cast<double>(stats.bytes) / 1e6;
-    out += fmt::format("inputs: {} file(s), {:.1f} MB, {} rows read, {} rows rejected\n", stats.files, megabytes,
-                       stats.rows_read, stats.rejected());
+void AppendReadStats(std::string& out, const ingest::ReadStats& stats) {
+    out += fmt::format("inputs: {} file(s), {:.1f} MB, {} rows read, {} rows rejected\n", stats.files,
+                       static_cast<double>(stats.bytes) / 1e6, stats.rows_read, stats.rejected());
     for (const ingest::SkippedFile& skipped : stats.skipped_files) {
         out += fmt::format("  skipped file {}: {}\n", skipped.path, skipped.reason);
     }
@@ -22,10 +19,32 @@ std::string FormatRunSummary(const detect::QueryOutcome& outcome) {
         out += fmt::format("  {}:{}: {}: {}\n    hint: {}\n", example.file, example.line, example.reason, example.value,
                            example.hint);
     }
+    const ingest::CaptureStats& captures = stats.captures;
+    if (captures.packets > 0) {
+        out += fmt::format("captures: {} packets, {:.1f} MB, {} flows (at most {} open), {} TLS handshakes, {} HTTP "
+                           "requests, {} certificates ({} unparsable)\n",
+                           captures.packets, static_cast<double>(captures.bytes) / 1e6, captures.flows,
+                           captures.peak_flows_in_flight, captures.tls_handshakes, captures.http_requests,
+                           captures.certificates, captures.invalid_certificates);
+        if (captures.reassembly_budget_exceeded > 0) {
+            out += fmt::format("  {} flows went past the reassembly budget; only their first bytes were dissected\n",
+                               captures.reassembly_budget_exceeded);
+        }
+        for (const auto& [reason, count] : captures.skipped_packets) {
+            out += fmt::format("  packets skipped ({}): {}\n", reason, count);
+        }
+    }
     if (stats.min_timestamp && stats.max_timestamp) {
         out += fmt::format("time window of the inputs: {} .. {}\n", FormatDateTime(*stats.min_timestamp),
                            FormatDateTime(*stats.max_timestamp));
     }
+}
+
+std::string FormatRunSummary(const detect::QueryOutcome& outcome) {
+    const ingest::ReadStats& stats = outcome.stats;
+    std::string out = "--- run summary ---\n";
+    const double megabytes = static_cast<double>(stats.bytes) / 1e6;
+    AppendReadStats(out, stats);
     out += fmt::format("now(): {} ({})\n", FormatDateTime(outcome.now_ticks), outcome.now_source);
     for (const std::string& note : outcome.notes) {
         out += "note: " + note + "\n";

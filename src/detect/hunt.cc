@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ip_network.h"
 #include "detect/query_runner.h"
 #include "table/datetime.h"
 
@@ -91,6 +92,17 @@ Status CheckReferences(const std::vector<Rule>& rules, const SiteConfig& config,
             }
         }
     }
+    for (const SiteList& list : config.lists) {
+        const bool used = std::any_of(rules.begin(), rules.end(), [&](const Rule& rule) {
+            const RuleParameter* parameter = FindParameter(rule, list.name);
+            return parameter != nullptr && parameter->type == Type::kDynamic;
+        });
+        if (!used) {
+            return Status(ErrorKind::kInvalidInput, list.source + ": lists." + list.name +
+                                                        ": no rule has a dynamic parameter of this name, so the list "
+                                                        "would be ignored; check the spelling");
+        }
+    }
     for (const AllowEntry& entry : config.allowlist) {
         for (const std::string& id : entry.rules) {
             if (FindRule(rules, id) == nullptr) {
@@ -103,7 +115,8 @@ Status CheckReferences(const std::vector<Rule>& rules, const SiteConfig& config,
 }
 
 /// Parameter values for BuildRuleQuery: the site configuration's overrides, with unquoted text
-/// for string parameters quoted, and the internal networks for an InternalNetworks parameter.
+/// for string parameters quoted, the lists loaded from files for parameters of their names, and
+/// the internal networks for an InternalNetworks parameter.
 std::map<std::string, std::string> RuleOverrides(const Rule& rule, const SiteConfig& config) {
     std::map<std::string, std::string> overrides;
     auto settings = config.rules.find(rule.id);
@@ -116,6 +129,13 @@ std::map<std::string, std::string> RuleOverrides(const Rule& rule, const SiteCon
             } else {
                 overrides[name] = value;
             }
+        }
+    }
+    // A list from a file replaces the dynamic parameter of its name, unless rules: sets it.
+    for (const SiteList& list : config.lists) {
+        const RuleParameter* parameter = FindParameter(rule, list.name);
+        if (parameter != nullptr && parameter->type == Type::kDynamic && overrides.count(list.name) == 0) {
+            overrides[list.name] = ListLiteral(list);
         }
     }
     const RuleParameter* networks = FindParameter(rule, kInternalNetworksParameter);
@@ -387,7 +407,7 @@ Result<HuntOutcome> RunHunt(const HuntOptions& options) {
         }
     };
     if (options.inputs.empty()) {
-        return Status(ErrorKind::kInvalidInput, "no input given; name one or more DeviceNetworkEvents exports");
+        return Status(ErrorKind::kInvalidInput, "no input given; name one or more DeviceNetworkEvents exports, Zeek logs or packet captures");
     }
 
     progress("loading rules from " + options.rules_dir);
@@ -407,6 +427,12 @@ Result<HuntOutcome> RunHunt(const HuntOptions& options) {
     session_options.inputs = options.inputs;
     session_options.now = options.now;
     session_options.read_options = options.read_options;
+    // The site's internal networks orient rows derived from Zeek logs and captures.
+    for (const std::string& network : config.internal_networks) {
+        if (std::optional<IpNetwork> parsed = ParseIpNetwork(network)) {
+            session_options.read_options.internal_networks.push_back(*parsed);
+        }
+    }
     UNMASK_ASSIGN_OR_RETURN(QuerySession session, QuerySession::Open(session_options));
     outcome.now_ticks = session.now_ticks();
     outcome.now_source = session.now_source();

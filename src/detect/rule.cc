@@ -820,7 +820,9 @@ Result<std::vector<Rule>> LoadRules(const std::string& folder) {
 }
 
 Result<std::string> BuildRuleQuery(const Rule& rule, const std::map<std::string, std::string>& overrides) {
-    for (const auto& [name, value] : overrides) {
+    for (const auto& [override_name, value] : overrides) {
+        // A named copy, because clang 14 cannot capture a structured binding in a lambda.
+        const std::string& name = override_name;
         const auto parameter = std::find_if(rule.parameters.begin(), rule.parameters.end(),
                                             [&](const RuleParameter& known) { return known.name == name; });
         if (parameter == rule.parameters.end()) {

@@ -8,24 +8,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include "detect/hunt.h"
-#include "detect/ip_network.h"
+#include "common/ip_network.h"
 #include "table/datetime.h"
 
 namespace unmask::detect {
 
 namespace {
 
-/// Special-purpose ranges used when `internal_networks` is absent: RFC 1918 private networks,
-/// loopback, link-local, the shared address space 100.64.0.0/10, "this network", multicast, the
-/// limited broadcast address, and their IPv6 counterparts (unique local fc00::/7, link-local,
-/// multicast, loopback, unspecified).
-constexpr const char* kDefaultInternalNetworks[] = {
-    "10.0.0.0/8",    "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",        "169.254.0.0/16",
-    "100.64.0.0/10", "0.0.0.0/8",     "224.0.0.0/4",    "255.255.255.255/32", "::1/128",
-    "::/128",        "fc00::/7",      "fe80::/10",      "ff00::/8",
-};
-
-constexpr const char* kTopLevelKeys[] = {"internal_networks", "allowlist", "rules"};
+constexpr const char* kTopLevelKeys[] = {"internal_networks", "allowlist", "rules", "lists"};
 constexpr const char* kEntryKeys[] = {"process", "folder_path",      "domain", "cidr",   "ja3",
                                       "ja4",     "certificate_sha1", "rules",  "reason", "expires"};
 constexpr const char* kEntryMatchKeys[] = {"process", "folder_path", "domain",          "cidr",
@@ -105,6 +95,9 @@ public:
         if (root["rules"]) {
             UNMASK_TRY(ReadRules(root["rules"], config));
         }
+        if (root["lists"]) {
+            UNMASK_ASSIGN_OR_RETURN(config.lists, ReadSiteLists(root["lists"], path_));
+        }
         return config;
     }
 
@@ -145,7 +138,7 @@ private:
     }
 
     static void AddDefaultNetworks(SiteConfig& config) {
-        for (const char* network : kDefaultInternalNetworks) {
+        for (std::string_view network : kDefaultInternalNetworkTexts) {
             config.internal_networks.emplace_back(network);
         }
     }

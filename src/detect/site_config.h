@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "detect/finding.h"
+#include "detect/list_loader.h"
 
 namespace unmask::detect {
 
@@ -38,6 +39,8 @@ struct SiteConfig {
     std::vector<std::string> internal_networks;  ///< CIDRs; default RFC 1918 and special ranges
     std::vector<AllowEntry> allowlist;
     std::map<std::string, RuleSettings> rules;  ///< by rule id
+    /// Lists loaded from files; each replaces the rule parameter of its name (ListLiteral).
+    std::vector<SiteList> lists;
 };
 
 /// Loads and validates a site configuration; errors name the file, the field and what is expected.

@@ -16,6 +16,7 @@
 #include "ingest/format_detect.h"
 #include "ingest/input_file.h"
 #include "ingest/reader.h"
+#include "ingest/sensor/sensor_read.h"
 
 namespace unmask::ingest {
 
@@ -352,6 +353,10 @@ Status ReadPipeline::Run(ReadStats& stats) {
         threads.emplace_back([this, i] { Work(i); });
     }
     for (size_t i = 0; i < probe_.inputs.size() && !stop_reading_.load(); ++i) {
+        const Format format = probe_.inputs[i].format;
+        if (format == Format::kZeekLog || format == Format::kPacketCapture) {
+            continue;  // read by ReadSensorInputs
+        }
         const Status status = ReadFile(static_cast<uint32_t>(i), probe_.inputs[i], stats);
         if (!status.ok()) {
             errors_.AddOther(status);
@@ -382,7 +387,8 @@ Status ReadInputs(const ProbeResult& probe, const Schema& output, const ReadOpti
                   ReadStats& stats) {
     stats.skipped_files = probe.skipped_files;
     ReadPipeline pipeline(probe, output, options, sink);
-    return pipeline.Run(stats);
+    UNMASK_TRY(pipeline.Run(stats));
+    return ReadSensorInputs(probe.inputs, output, options, sink, stats);
 }
 
 }  // namespace unmask::ingest

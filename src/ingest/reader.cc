@@ -15,6 +15,8 @@
 #include "ingest/input_file.h"
 #include "ingest/json/json_documents.h"
 #include "ingest/json/json_values.h"
+#include "ingest/sensor/sensor_read.h"
+#include "ingest/sensor/sensor_rows.h"
 
 namespace unmask::ingest {
 
@@ -233,7 +235,7 @@ std::optional<std::string> CheckCsvHead(std::string_view head) {
         return std::string("UTF-16 text: convert it to UTF-8, for example with `iconv -f UTF-16 -t UTF-8`");
     }
     if (head.starts_with("#separator")) {
-        return std::string("looks like a Zeek log; Zeek input is not supported yet");
+        return std::string("starts like a Zeek log, but its header has no #fields line in the first 64 KiB");
     }
     const std::string_view first_line = head.substr(0, head.find('\n'));
     if (first_line.find('\0') != std::string_view::npos) {
@@ -311,6 +313,14 @@ Status ProbeCsvHeader(BlockReader& reader, std::string_view head, const std::str
 // used, when the content is not a Defender export.
 Result<InputInfo> ProbeFile(const std::string& path, const ReadOptions& options, std::string& not_export) {
     UNMASK_TRY(CheckInputType(path));
+    UNMASK_ASSIGN_OR_RETURN(std::optional<Format> sensor_format, DetectSensorFormat(path));
+    if (sensor_format) {
+        InputInfo info;
+        info.path = path;
+        info.format = *sensor_format;
+        info.columns = SensorSchema();
+        return info;
+    }
     UNMASK_ASSIGN_OR_RETURN(std::unique_ptr<InputFile> file, InputFile::Open(path));
     BlockReader reader(*file, Framing::kCsv, kProbeBlockBytes, options.max_record_bytes);
     UNMASK_ASSIGN_OR_RETURN(std::string_view head, reader.Start());
@@ -361,8 +371,27 @@ const char* FormatName(Format format) {
         return "Event Hub JSON records";
     case Format::kJsonArray:
         return "JSON array";
+    case Format::kZeekLog:
+        return "Zeek log";
+    case Format::kPacketCapture:
+        return "packet capture";
     }
     return "unknown";
+}
+
+void CaptureStats::Add(const CaptureStats& other) {
+    packets += other.packets;
+    bytes += other.bytes;
+    flows += other.flows;
+    peak_flows_in_flight = std::max(peak_flows_in_flight, other.peak_flows_in_flight);
+    tls_handshakes += other.tls_handshakes;
+    http_requests += other.http_requests;
+    certificates += other.certificates;
+    invalid_certificates += other.invalid_certificates;
+    reassembly_budget_exceeded += other.reassembly_budget_exceeded;
+    for (const auto& [reason, count] : other.skipped_packets) {
+        skipped_packets[reason] += count;
+    }
 }
 
 uint64_t ReadStats::rejected() const {

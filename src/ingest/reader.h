@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ip_network.h"
 #include "common/status.h"
 #include "table/column.h"
 
@@ -25,6 +26,8 @@ enum class Format {
     kJsonLines,        ///< one JSON object per line: API rows, storage-blob records, Sentinel rows
     kJsonRecords,      ///< Streaming API / Event Hub form {"records":[{...}, ...]} (one or more per file)
     kJsonArray,        ///< a JSON array of row objects
+    kZeekLog,          ///< a Zeek log, TSV or JSON lines; read into rows the way Defender's sensors map them
+    kPacketCapture,    ///< pcap or pcapng, dissected into connection, TLS and HTTP rows
 };
 
 const char* FormatName(Format format);
@@ -84,6 +87,11 @@ struct ReadOptions {
     /// Called from the reading thread after each block is handed to the workers. It must return
     /// quickly; a display rate-limits itself.
     std::function<void(const ReadProgress& progress)> on_progress;
+    /// Internal networks that orient sensor rows (Zeek logs, captures) and set their
+    /// LocalIPType/RemoteIPType; empty means kDefaultInternalNetworkTexts.
+    std::vector<IpNetwork> internal_networks;
+    /// Verify certificate chains seen in captures against the system trust store.
+    bool verify_certificates = true;
 };
 
 /// Reject reasons: the keys of ReadStats::rejected_by_reason and RejectExample::reason.
@@ -95,6 +103,8 @@ inline constexpr const char* kRejectInvalidBool = "invalid bool";
 inline constexpr const char* kRejectInvalidTimeSpan = "invalid timespan";
 inline constexpr const char* kRejectInvalidJson = "invalid JSON";
 inline constexpr const char* kRejectRecordTooLarge = "record too large";
+/// A packet capture that is truncated or corrupt: the packets before the damage are kept.
+inline constexpr const char* kRejectDamagedCapture = "damaged capture";
 /// A gzip stream that is truncated or corrupt: the rows before the damage are kept.
 inline constexpr const char* kRejectCorruptGzip = "corrupt gzip";
 /// A valid record of another Defender table (an Event Hub record whose `category` is not
@@ -114,6 +124,24 @@ struct RejectExample {
 /// Formats an example as one line: "file:line: reason: value \"...\"; hint".
 std::string DescribeReject(const RejectExample& example);
 
+/// Counters of the packet captures among the inputs, for the run summary.
+struct CaptureStats {
+    uint64_t packets = 0;
+    uint64_t bytes = 0;  ///< captured bytes of all packets
+    uint64_t flows = 0;
+    uint64_t peak_flows_in_flight = 0;  ///< largest number of open flows in any one capture
+    uint64_t tls_handshakes = 0;
+    uint64_t http_requests = 0;
+    uint64_t certificates = 0;
+    uint64_t invalid_certificates = 0;
+    /// Flows with a direction longer than the reassembly budget: only its first bytes were dissected.
+    uint64_t reassembly_budget_exceeded = 0;
+    /// Packets that were not IP, were truncated or malformed, by reason.
+    std::map<std::string, uint64_t> skipped_packets;
+
+    void Add(const CaptureStats& other);
+};
+
 /// Counters of one read. Filled by ReadInputs; safe to read after it returns.
 struct ReadStats {
     uint64_t files = 0;
@@ -126,6 +154,7 @@ struct ReadStats {
     std::optional<int64_t> max_timestamp;
     /// ProbeResult::skipped_files of the read inputs, copied by ReadInputs for the run summary.
     std::vector<SkippedFile> skipped_files;
+    CaptureStats captures;
     uint64_t rejected() const;
 };
 

@@ -46,16 +46,18 @@ void AppendJsonString(std::string& out, std::string_view text) {
 
 }  // namespace
 
-void WriteCsv(std::ostream& out, const Table& table) {
+void WriteCsv(std::ostream& out, const Table& table, bool header) {
     std::string line;
-    for (size_t c = 0; c < table.schema.size(); ++c) {
-        if (c > 0) {
-            line += ',';
+    if (header) {
+        for (size_t c = 0; c < table.schema.size(); ++c) {
+            if (c > 0) {
+                line += ',';
+            }
+            AppendCsvField(line, table.schema[c].name);
         }
-        AppendCsvField(line, table.schema[c].name);
+        line += '\n';
+        out << line;
     }
-    line += '\n';
-    out << line;
     std::string cell;
     for (const Chunk& chunk : table.chunks) {
         for (size_t row = 0; row < chunk.rows; ++row) {

@@ -14,7 +14,8 @@ enum class ResultFormat { kTable, kCsv, kJsonLines };
 bool ParseResultFormat(std::string_view name, ResultFormat& format);
 
 /// Writes a header row and one line per row, RFC 4180 quoting, LF line ends, empty cells for nulls.
-void WriteCsv(std::ostream& out, const Table& table);
+/// With `header` false the header row is left out, to append rows to a file already begun.
+void WriteCsv(std::ostream& out, const Table& table, bool header = true);
 
 /// Writes one JSON object per row with the columns in schema order. Null cells are JSON null,
 /// dynamic cells are embedded JSON, and datetimes and timespans are strings.

@@ -671,8 +671,6 @@ std::vector<NonExportCase> NonExportCases() {
     return {
         {"notes.txt", "hello world\nsecond line\n",
          "no DeviceNetworkEvents column in the header 'hello world'; the first line of a Defender CSV export"},
-        {"conn.log", "#separator \\x09\n#set_separator\t,\n#fields\tts\tuid\n",
-         "looks like a Zeek log; Zeek input is not supported yet"},
         {"semicolon.csv", "Timestamp;DeviceName;RemotePort\n2024-01-01T00:00:00Z;a;1\n",
          "no DeviceNetworkEvents column in the header 'Timestamp;DeviceName;RemotePort'; is the delimiter ';'? "
          "unmask reads comma-separated exports"},

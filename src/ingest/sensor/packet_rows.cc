@@ -1,0 +1,545 @@
+#include "ingest/sensor/packet_rows.h"
+
+#include <array>
+#include <cinttypes>
+#include <cstdio>
+#include <vector>
+
+#include "dissect/http.h"
+#include "dissect/stream.h"
+#include "dissect/tls.h"
+#include "dissect/x509.h"
+#include "table/datetime.h"
+
+namespace unmask::ingest {
+namespace {
+
+using dissect::Direction;
+
+/// Rows are handed on in chunks of this many rows.
+constexpr size_t kRowsPerChunk = 4096;
+/// Bytes of each direction kept to compute the first payload's entropy and printable ratio.
+constexpr size_t kSampleBytes = 512;
+/// Bytes gathered before a flow's protocol is decided, so a hello split into tiny segments is
+/// still recognised.
+constexpr size_t kDecideBytes = 8;
+
+/// Client data chunks of an unrecognised flow searched for a TLS record that follows a cleartext
+/// preamble.
+constexpr int kMaxPreambleChunks = 4;
+
+/// Server ports whose service is TLS from the first byte.
+constexpr std::array<int64_t, 12> kTlsPorts = {443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 8443};
+/// Server ports whose service is a cleartext protocol that never starts with a TLS record.
+constexpr std::array<int64_t, 6> kCleartextPorts = {21, 22, 23, 53, 80, 8080};
+
+template <size_t N>
+bool Contains(const std::array<int64_t, N>& ports, int64_t port) {
+    for (int64_t candidate : ports) {
+        if (candidate == port) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string FormatSeconds(int64_t ticks) {
+    char buffer[40];
+    std::snprintf(buffer, sizeof(buffer), "%" PRId64 ".%06" PRId64, ticks / kTicksPerSecond,
+                  (ticks % kTicksPerSecond) / kTicksPerMicrosecond);
+    return buffer;
+}
+
+std::string TransportName(uint8_t ip_protocol) {
+    switch (ip_protocol) {
+    case 6:
+        return "tcp";
+    case 17:
+        return "udp";
+    case 1:
+    case 58:
+        return "icmp";
+    default:
+        return "unknown_transport";
+    }
+}
+
+/// A Zeek-style connection uid: "C" followed by base62 digits of a hash of the flow's identity.
+std::string MakeUid(uint64_t seed, uint64_t flow_id) {
+    static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint64_t value = (seed ^ (flow_id * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+    value ^= value >> 31;
+    std::string uid = "C";
+    for (int i = 0; i < 17; ++i) {
+        uid.push_back(kDigits[value % 62]);
+        value /= 62;
+        if (value == 0) {
+            value = (flow_id + static_cast<uint64_t>(i) + 1) * 0x94d049bb133111ebULL;
+        }
+    }
+    return uid;
+}
+
+/// What a flow's first payload bytes showed.
+enum class FlowProtocol { kUndecided, kTls, kHttp, kOther };
+
+/// Protocol state of one flow.
+class FlowDissection : public pcap::FlowApplication {
+public:
+    void OnData(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) override {
+        Sample(direction, bytes);
+        if (protocol_ == FlowProtocol::kUndecided) {
+            head_.insert(head_.end(), bytes.begin(), bytes.end());
+            head_direction_ = direction;
+            if (head_.size() < kDecideBytes) {
+                return;
+            }
+            Decide();
+            const std::vector<uint8_t> head = std::move(head_);
+            head_.clear();
+            Dispatch(head_direction_, head, timestamp);
+            return;
+        }
+        Dispatch(direction, bytes, timestamp);
+    }
+
+    void OnGap(Direction direction, uint64_t missing_bytes) override {
+        if (tls_) {
+            tls_->Gap(direction, missing_bytes);
+        }
+        if (http_) {
+            http_->Gap(direction, missing_bytes);
+        }
+    }
+
+    /// Decides the protocol of a flow that ended with fewer than kDecideBytes of payload.
+    void Finish(int64_t timestamp) {
+        if (protocol_ == FlowProtocol::kUndecided && !head_.empty()) {
+            Decide();
+            const std::vector<uint8_t> head = std::move(head_);
+            head_.clear();
+            Dispatch(head_direction_, head, timestamp);
+        }
+        if (tls_) {
+            tls_->Finish();
+        }
+        if (http_) {
+            http_->Finish();
+        }
+    }
+
+    /// HTTP connections carry many requests, so the whole stream is parsed; the HTTP dissector
+    /// buffers only headers and counts bodies.
+    bool WantsWholeStream() const override { return protocol_ == FlowProtocol::kHttp && !http_->tunnel(); }
+
+    FlowProtocol protocol() const { return protocol_; }
+    bool tls_after_preamble() const { return tls_after_preamble_; }
+    const dissect::TlsDissector* tls() const { return tls_.get(); }
+    const dissect::HttpDissector* http() const { return http_.get(); }
+    const std::vector<uint8_t>& sample(Direction direction) const { return samples_[DirectionIndex(direction)]; }
+
+private:
+    void Decide() {
+        if (dissect::LooksLikeTlsStart(head_)) {
+            protocol_ = FlowProtocol::kTls;
+            tls_ = std::make_unique<dissect::TlsDissector>();
+        } else if (dissect::LooksLikeHttpRequest(head_) || dissect::LooksLikeHttpResponse(head_)) {
+            protocol_ = FlowProtocol::kHttp;
+            http_ = std::make_unique<dissect::HttpDissector>();
+        } else {
+            protocol_ = FlowProtocol::kOther;
+        }
+    }
+
+    void Dispatch(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) {
+        if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
+            client_chunks_before_tls_ < kMaxPreambleChunks) {
+            // TLS after a cleartext preamble (a SOCKS handshake, STARTTLS): a later client chunk
+            // that starts with a TLS record begins the session.
+            ++client_chunks_before_tls_;
+            if (dissect::LooksLikeTlsStart(bytes)) {
+                tls_ = std::make_unique<dissect::TlsDissector>();
+                tls_after_preamble_ = true;
+            }
+        }
+        if (protocol_ == FlowProtocol::kHttp && !http_->tunnel()) {
+            const size_t consumed = http_->Feed(direction, bytes, timestamp);
+            if (!http_->tunnel()) {
+                return;
+            }
+            bytes = bytes.subspan(std::min(consumed, bytes.size()));
+            StartTunnel();
+        }
+        if (tls_) {
+            tls_->Feed(direction, bytes);
+        }
+    }
+
+    /// A CONNECT (or Upgrade) tunnel opened: the client's bytes after the request, which the
+    /// HTTP dissector held until the proxy answered, usually start a TLS session to the target.
+    void StartTunnel() {
+        const std::string& prefix = http_->tunnel_prefix();
+        const std::span<const uint8_t> client_bytes(reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
+        if (!tls_ && (client_bytes.empty() || dissect::LooksLikeTlsStart(client_bytes))) {
+            tls_ = std::make_unique<dissect::TlsDissector>();
+        }
+        if (tls_ && !client_bytes.empty()) {
+            tls_->Feed(Direction::kToServer, client_bytes);
+        }
+    }
+
+    void Sample(Direction direction, std::span<const uint8_t> bytes) {
+        std::vector<uint8_t>& sample = samples_[DirectionIndex(direction)];
+        const size_t take = std::min(bytes.size(), kSampleBytes - std::min(kSampleBytes, sample.size()));
+        sample.insert(sample.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
+    }
+
+    FlowProtocol protocol_ = FlowProtocol::kUndecided;
+    int client_chunks_before_tls_ = 0;
+    bool tls_after_preamble_ = false;
+    std::vector<uint8_t> head_;
+    Direction head_direction_ = Direction::kToServer;
+    std::array<std::vector<uint8_t>, 2> samples_;
+    std::unique_ptr<dissect::TlsDissector> tls_;
+    std::unique_ptr<dissect::HttpDissector> http_;
+};
+
+/// Turns ended flows into sensor events.
+class RowObserver : public pcap::FlowObserver {
+public:
+    RowObserver(const PacketOptions& options, SensorRowBuilder& builder, const std::function<Status(Chunk)>& flush,
+                uint64_t uid_seed, CaptureStats& stats)
+        : options_(options), builder_(builder), flush_(flush), uid_seed_(uid_seed), stats_(stats) {}
+
+    std::unique_ptr<pcap::FlowApplication> OnFlowStart(const pcap::FlowRecord& /*flow*/) override {
+        return std::make_unique<FlowDissection>();
+    }
+
+    void OnFlowEnd(const pcap::FlowRecord& flow, pcap::FlowApplication* application) override {
+        if (!status_.ok()) {
+            return;
+        }
+        auto* dissection = static_cast<FlowDissection*>(application);
+        if (dissection != nullptr) {
+            dissection->Finish(flow.last_timestamp);
+        }
+        ++stats_.flows;
+        const std::string uid = MakeUid(uid_seed_, flow.id);
+        AddConnection(flow, dissection, uid);
+        if (dissection != nullptr && dissection->http() != nullptr) {
+            AddHttp(flow, *dissection->http(), uid);
+        }
+        if (dissection != nullptr && dissection->tls() != nullptr) {
+            AddTls(flow, *dissection->tls(), uid);
+        }
+        if (builder_.rows() >= kRowsPerChunk) {
+            status_ = flush_(builder_.TakeChunk());
+        }
+    }
+
+    const Status& status() const { return status_; }
+
+private:
+    SensorEvent BaseEvent(const pcap::FlowRecord& flow) const {
+        SensorEvent event;
+        event.timestamp = flow.first_timestamp;
+        event.originator_ip = FormatIpAddress(flow.client);
+        event.originator_port = flow.client_port;
+        event.responder_ip = FormatIpAddress(flow.server);
+        event.responder_port = flow.server_port;
+        event.transport = TransportName(flow.ip_protocol);
+        return event;
+    }
+
+    void AddConnection(const pcap::FlowRecord& flow, const FlowDissection* dissection, const std::string& uid);
+    void AddHttp(const pcap::FlowRecord& flow, const dissect::HttpDissector& http, const std::string& uid);
+    void AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissector& tls, const std::string& uid);
+
+    const PacketOptions& options_;
+    SensorRowBuilder& builder_;
+    const std::function<Status(Chunk)>& flush_;
+    uint64_t uid_seed_;
+    CaptureStats& stats_;
+    Status status_;
+};
+
+void RowObserver::AddConnection(const pcap::FlowRecord& flow, const FlowDissection* dissection,
+                                const std::string& uid) {
+    SensorEvent event = BaseEvent(flow);
+    const bool established =
+        IsEstablishedConnState(flow.conn_state, flow.stream_bytes[0] > 0 || flow.stream_bytes[1] > 0);
+    // UDP has no handshake; Defender logs its sends as successes.
+    event.action_type = ConnectionActionType(event, flow.ip_protocol != 6 || established, builder_.site().internal_networks);
+    // Sequence-space bytes, as Zeek's orig_bytes and resp_bytes.
+    event.originator_bytes = static_cast<int64_t>(flow.stream_bytes[DirectionIndex(Direction::kToServer)]);
+    event.responder_bytes = static_cast<int64_t>(flow.stream_bytes[DirectionIndex(Direction::kToClient)]);
+
+    JsonObjectBuilder fields;
+    fields.AddString("uid", uid);
+    fields.AddString("conn_state", flow.conn_state);
+    fields.AddString("history", flow.history);
+    fields.AddString("duration", FormatSeconds(flow.last_timestamp - flow.first_timestamp));
+    fields.AddString("orig_pkts", std::to_string(flow.packets[0]));
+    fields.AddString("resp_pkts", std::to_string(flow.packets[1]));
+    fields.AddString("orig_ip_bytes", std::to_string(flow.ip_bytes[0]));
+    fields.AddString("resp_ip_bytes", std::to_string(flow.ip_bytes[1]));
+    fields.AddString("missed_bytes", std::to_string(flow.missed_bytes));
+    const FlowProtocol protocol = dissection == nullptr ? FlowProtocol::kUndecided : dissection->protocol();
+    if (protocol == FlowProtocol::kTls || (dissection != nullptr && dissection->tls_after_preamble())) {
+        fields.AddString("service", "ssl");
+    } else if (protocol == FlowProtocol::kHttp) {
+        fields.AddString("service", "http");
+    }
+    if (!flow.direction_from_syn) {
+        fields.AddBool("direction_guessed", true);
+    }
+    if (dissection != nullptr && protocol != FlowProtocol::kUndecided) {
+        const std::vector<uint8_t>& client = dissection->sample(Direction::kToServer);
+        const std::vector<uint8_t>& server = dissection->sample(Direction::kToClient);
+        if (!client.empty()) {
+            fields.AddReal("orig_payload_entropy", dissect::ShannonEntropy(client));
+            fields.AddReal("orig_payload_printable", dissect::PrintableRatio(client));
+        }
+        if (!server.empty()) {
+            fields.AddReal("resp_payload_entropy", dissect::ShannonEntropy(server));
+            fields.AddReal("resp_payload_printable", dissect::PrintableRatio(server));
+        }
+        // Payload that is neither TLS nor HTTP on a TLS port: a fully encrypted tunnel or a
+        // protocol that only borrows the port.
+        if (protocol == FlowProtocol::kOther && flow.ip_protocol == 6 && Contains(kTlsPorts, flow.server_port)) {
+            fields.AddStringArray("payload_evidence", {"non_tls_payload_on_tls_port"});
+        }
+    }
+    event.additional_fields = fields.Finish();
+    builder_.Add(event);
+}
+
+void RowObserver::AddHttp(const pcap::FlowRecord& flow, const dissect::HttpDissector& http, const std::string& uid) {
+    for (const dissect::HttpTransaction& transaction : http.transactions()) {
+        const dissect::HttpRequest& request = transaction.request;
+        SensorEvent event = BaseEvent(flow);
+        event.timestamp = request.timestamp != 0 ? request.timestamp : flow.first_timestamp;
+        event.action_type = "HttpConnectionInspected";
+        event.remote_url = request.host;
+        if (event.remote_url.empty() && request.method == "CONNECT") {
+            // A proxy request names its target in the URI as host:port.
+            const size_t colon = request.uri.rfind(':');
+            event.remote_url = request.uri.substr(0, colon == std::string::npos || request.uri.ends_with(']')
+                                                         ? std::string::npos
+                                                         : colon);
+        }
+        JsonObjectBuilder fields;
+        fields.AddString("host", request.host);
+        fields.AddString("method", request.method);
+        fields.AddString("uri", request.uri);
+        fields.AddString("user_agent", request.user_agent);
+        fields.AddString("version", request.version);
+        fields.AddString("referrer", request.referer);
+        fields.AddString("request_body_len", std::to_string(request.body_bytes));
+        if (transaction.response) {
+            const dissect::HttpResponse& response = *transaction.response;
+            fields.AddString("status_code", std::to_string(response.status_code));
+            fields.AddString("status_msg", response.status_msg);
+            fields.AddString("response_body_len", std::to_string(response.body_bytes));
+            fields.AddString("server", response.server);
+            fields.AddString("content_type", response.content_type);
+        }
+        fields.AddString("trans_depth", std::to_string(transaction.trans_depth));
+        fields.AddString("uid", uid);
+        fields.AddStringArray("header_names", request.header_names);
+        if (!request.cookie_names.empty()) {
+            fields.AddStringArray("cookie_names", request.cookie_names);
+        }
+        if (!transaction.problems.empty()) {
+            fields.AddStringArray("http_problems", transaction.problems);
+        }
+        event.additional_fields = fields.Finish();
+        builder_.Add(event);
+        ++stats_.http_requests;
+    }
+}
+
+void RowObserver::AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissector& tls, const std::string& uid) {
+    const dissect::TlsFacts& facts = tls.facts();
+    if (!facts.tls_detected && !facts.client_hello) {
+        return;
+    }
+    SensorEvent event = BaseEvent(flow);
+    event.action_type = "SslConnectionInspected";
+    event.originator_bytes = static_cast<int64_t>(flow.stream_bytes[0]);
+    event.responder_bytes = static_cast<int64_t>(flow.stream_bytes[1]);
+    const std::string server_name = facts.client_hello ? facts.client_hello->server_name : std::string();
+    event.remote_url = server_name;
+
+    JsonObjectBuilder fields;
+    fields.AddString("version", facts.version);
+    fields.AddString("cipher", facts.cipher);
+    fields.AddString("curve", facts.curve);
+    fields.AddString("server_name", server_name);
+    fields.AddString("resumed", facts.resumed ? "true" : "false");
+    fields.AddString("established", facts.established ? "true" : "false");
+    if (!facts.next_protocol.empty()) {
+        fields.AddString("next_protocol", facts.next_protocol);
+    }
+    fields.AddString("ssl_history", facts.ssl_history);
+    fields.AddString("uid", uid);
+
+    std::vector<dissect::Certificate> chain;
+    for (const std::string& der : facts.server_certificates_der) {
+        auto parsed = dissect::ParseCertificate(
+            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(der.data()), der.size()));
+        ++stats_.certificates;
+        if (!parsed.ok()) {
+            ++stats_.invalid_certificates;
+            break;
+        }
+        chain.push_back(std::move(parsed).value());
+    }
+    if (!chain.empty()) {
+        const dissect::Certificate& leaf = chain.front();
+        std::vector<std::string> fingerprints;
+        for (const dissect::Certificate& certificate : chain) {
+            fingerprints.push_back(certificate.sha256);
+        }
+        fields.AddString("subject", leaf.subject);
+        fields.AddString("issuer", leaf.issuer);
+        fields.AddStringArray("cert_chain_fps", fingerprints);
+        if (!server_name.empty()) {
+            fields.AddString("sni_matches_cert", dissect::CertificateMatchesName(leaf, server_name) ? "true" : "false");
+        }
+        if (options_.trust_store != nullptr) {
+            const dissect::ChainVerification verification =
+                options_.trust_store->Verify(facts.server_certificates_der, flow.first_timestamp / kTicksPerSecond);
+            fields.AddString("validation_status", verification.status);
+        }
+        fields.AddString("cert_sha1", leaf.sha1);
+        fields.AddString("cert_serial", leaf.serial);
+        fields.AddStringArray("san_dns", leaf.san_dns);
+        fields.AddBool("self_signed", leaf.self_signed);
+        fields.AddString("not_valid_before", FormatDateTime(leaf.not_valid_before * kTicksPerSecond));
+        fields.AddString("not_valid_after", FormatDateTime(leaf.not_valid_after * kTicksPerSecond));
+        fields.AddString("key_type", leaf.key_type);
+        fields.AddNumber("key_length", leaf.key_length);
+        fields.AddString("sig_alg", leaf.signature_algorithm);
+    }
+    if (!facts.ja3.empty()) {
+        fields.AddString("ja3", facts.ja3);
+    }
+    if (!facts.ja3s.empty()) {
+        fields.AddString("ja3s", facts.ja3s);
+    }
+    if (!facts.ja4.empty()) {
+        fields.AddString("ja4", facts.ja4);
+    }
+    if (!facts.ja4s.empty()) {
+        fields.AddString("ja4s", facts.ja4s);
+    }
+    if (facts.client_hello) {
+        fields.AddStringArray("client_alpn", facts.client_hello->alpn);
+    }
+    std::vector<std::string> alerts;
+    for (const dissect::TlsAlert& alert : facts.alerts) {
+        alerts.push_back(std::string(alert.direction == Direction::kToServer ? "client:" : "server:") +
+                         std::to_string(alert.level) + ":" + std::to_string(alert.description));
+    }
+    if (!alerts.empty()) {
+        fields.AddStringArray("alerts", alerts);
+    }
+    std::vector<std::string> evidence = facts.evidence;
+    if (Contains(kCleartextPorts, flow.server_port)) {
+        evidence.push_back("tls_on_cleartext_port");
+    }
+    fields.AddStringArray("tls_evidence", evidence);
+    fields.AddNumber("orig_tls_records", static_cast<int64_t>(facts.records[0]));
+    fields.AddNumber("resp_tls_records", static_cast<int64_t>(facts.records[1]));
+    event.additional_fields = fields.Finish();
+    builder_.Add(event);
+    ++stats_.tls_handshakes;
+}
+
+uint64_t HashPath(const std::string& path) {
+    uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+    for (char c : path) {
+        hash = (hash ^ static_cast<uint8_t>(c)) * 1099511628211ULL;
+    }
+    return hash;
+}
+
+}  // namespace
+
+Status ReadPackets(pcap::PacketSource& source, const std::string& source_name, const PacketOptions& options,
+                   SensorRowBuilder& builder, const std::function<Status(Chunk)>& flush,
+                   const std::function<bool()>& should_stop, ReadStats& stats, CaptureStats& packet_stats) {
+    RowObserver observer(options, builder, flush, HashPath(source_name), packet_stats);
+    pcap::FlowTable flows(options.flows, observer);
+    pcap::RawPacket raw;
+    while (!should_stop || !should_stop()) {
+        const pcap::ReadOutcome outcome = source.Next(raw);
+        if (outcome == pcap::ReadOutcome::kEnd) {
+            break;
+        }
+        if (outcome == pcap::ReadOutcome::kTimeout) {
+            continue;  // live capture: no packet within the read timeout
+        }
+        if (outcome == pcap::ReadOutcome::kDamaged) {
+            const pcap::Damage damage = source.damage().value_or(pcap::Damage{});
+            ++stats.rejected_by_reason[kRejectDamagedCapture];
+            RejectExample example;
+            example.file = source_name;
+            example.line = damage.packet_number;
+            example.reason = kRejectDamagedCapture;
+            example.value = damage.ToString();
+            example.hint = "the packets before the damage were read; repair the file (for example with pcapfix) "
+                           "or capture again to read the rest";
+            stats.examples.push_back(std::move(example));
+            break;
+        }
+        packet_stats.bytes += raw.captured_length;
+        flows.AddRaw(source.link_type(), raw);
+        if (!observer.status().ok()) {
+            return observer.status();
+        }
+        ++packet_stats.packets;
+    }
+    flows.FlushAll();
+    UNMASK_TRY(observer.status());
+    packet_stats.peak_flows_in_flight =
+        std::max<uint64_t>(packet_stats.peak_flows_in_flight, flows.stats().peak_flows_in_flight);
+    const pcap::FlowTableStats& flow_stats = flows.stats();
+    packet_stats.reassembly_budget_exceeded += flow_stats.reassembly_budget_exceeded;
+    const std::pair<const char*, uint64_t> skipped[] = {
+        {"not IP", flow_stats.non_ip},
+        {"truncated", flow_stats.truncated},
+        {"malformed", flow_stats.malformed},
+        {"unsupported link type", flow_stats.unsupported_link_type},
+        {"IP fragment (not reassembled)", flow_stats.fragments},
+    };
+    for (const auto& [reason, count] : skipped) {
+        if (count > 0) {
+            packet_stats.skipped_packets[reason] += count;
+        }
+    }
+    stats.bytes += source.bytes_read();
+    if (builder.rows() > 0) {
+        UNMASK_TRY(flush(builder.TakeChunk()));
+    }
+    return Status::Ok();
+}
+
+Status ReadPacketFile(const std::string& path, const PacketOptions& options, SensorRowBuilder& builder,
+                      const std::function<Status(Chunk)>& flush, const ReadOptions& read_options, ReadStats& stats,
+                      CaptureStats& packet_stats) {
+    UNMASK_ASSIGN_OR_RETURN(pcap::PacketSource source, pcap::PacketSource::OpenFile(path));
+    const auto damaged = [&] {
+        const auto found = stats.rejected_by_reason.find(kRejectDamagedCapture);
+        return found == stats.rejected_by_reason.end() ? uint64_t{0} : found->second;
+    };
+    const uint64_t damaged_before = damaged();
+    UNMASK_TRY(ReadPackets(source, path, options, builder, flush, nullptr, stats, packet_stats));
+    if (read_options.strict && damaged() > damaged_before) {
+        return Status(ErrorKind::kInvalidInput, DescribeReject(stats.examples.back()));
+    }
+    return Status::Ok();
+}
+
+}  // namespace unmask::ingest
