@@ -33,5 +33,6 @@ void AddSeriesFunctions(std::vector<ScalarFunction>& table);     // functions_se
 void AddMathFunctions(std::vector<ScalarFunction>& table);       // functions_math.cc
 void AddLogicFunctions(std::vector<ScalarFunction>& table);      // functions_logic.cc
 void AddNetworkFunctions(std::vector<ScalarFunction>& table);    // functions_network.cc
+void AddBeaconFunctions(std::vector<ScalarFunction>& table);     // functions_beacon.cc
 
 } // namespace unmask::functions

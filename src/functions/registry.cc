@@ -29,6 +29,7 @@ std::vector<ScalarFunction> BuildTable() {
     AddMathFunctions(table);
     AddLogicFunctions(table);
     AddNetworkFunctions(table);
+    AddBeaconFunctions(table);
     std::sort(table.begin(), table.end(),
               [](const ScalarFunction& a, const ScalarFunction& b) { return a.name < b.name; });
     return table;

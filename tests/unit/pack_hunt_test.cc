@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -143,6 +144,65 @@ TEST(PackHunt, FindsPlantedBeaconsAndNoBrowsers) {
             EXPECT_EQ(finding.find(browser), std::string::npos) << "a browser was reported: " << finding;
         }
     }
+}
+
+// A beacon that the generator cannot plant: Cobalt Strike-style 50 % jitter (each 300 s sleep
+// shortened by up to half) with a quarter of the check-ins missed, added as a second input next
+// to generated background traffic.
+TEST(PackHunt, FindsHalfJitterBeaconWithMissedCheckIns) {
+    const fs::path background = TempDir() / "background.csv";
+    const std::string generate = kGenerator.string() +
+                                 " --rows 20000 --devices 10 --seed 37 --byte-columns"
+                                 " --end 2024-03-10T12:00:00Z -o " +
+                                 background.string();
+    ASSERT_EQ(std::system(generate.c_str()), 0);
+
+    const fs::path beacon = TempDir() / "jittered-beacon.jsonl";
+    {
+        std::ofstream file(beacon, std::ios::binary);
+        uint64_t state = 0x9e3779b97f4a7c15ULL;
+        const auto unit = [&state] {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            return static_cast<double>(state >> 11) / 9007199254740992.0;
+        };
+        // 2024-03-09T13:00:00Z as Unix seconds; check-ins until 11:55 the next day.
+        double t = 1709989200.0;
+        int written = 0;
+        for (int port = 50000; t < 1710071700.0; ++port) {
+            if (unit() >= 0.25) {
+                const auto seconds = static_cast<time_t>(t);
+                std::tm utc{};
+                gmtime_r(&seconds, &utc);
+                char stamp[32];
+                std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &utc);
+                const int millis = static_cast<int>((t - static_cast<double>(seconds)) * 1000);
+                char line[1024];
+                std::snprintf(line, sizeof(line),
+                              R"({"Timestamp":"%s.%03dZ","DeviceId":"jitterdevice0001","DeviceName":"wks-jitter-01.corp.contoso.com",)"
+                              R"("ActionType":"ConnectionSuccess","RemoteIP":"185.225.17.94","RemotePort":443,)"
+                              R"("RemoteUrl":"assets-sync-cdn.net","LocalIP":"10.44.1.20","LocalPort":%d,"Protocol":"Tcp",)"
+                              R"("LocalIPType":"Private","RemoteIPType":"Public","InitiatingProcessFileName":"wmisvc32.exe",)"
+                              R"("InitiatingProcessFolderPath":"c:\\users\\public\\libraries\\wmisvc32.exe",)"
+                              R"("InitiatingProcessCommandLine":"wmisvc32.exe -k","InitiatingProcessId":9120,)"
+                              R"("InitiatingProcessParentFileName":"explorer.exe"})",
+                              stamp, millis, port);
+                file << line << "\n";
+                ++written;
+            }
+            t += 300 * (1 - 0.5 * unit());
+        }
+        ASSERT_GT(written, 200);
+    }
+    const ProcessResult run = RunCommand(kBinary.string() + " hunt -q --rules rules --no-merge --format jsonl " +
+                                         background.string() + " " + beacon.string());
+    ASSERT_EQ(run.status, 0) << run.err;
+    bool found = false;
+    for (const std::string& finding : Lines(run.out)) {
+        found = found || (finding.find("\"beaconing-interval\"") != std::string::npos &&
+                          finding.find("\"process\":\"wmisvc32.exe\"") != std::string::npos &&
+                          finding.find("\"DowngradeReason\":\"\"") != std::string::npos);
+    }
+    EXPECT_TRUE(found) << "the 50 % jitter beacon was not reported, or was downgraded\n" << run.out.substr(0, 4000);
 }
 
 TEST(PackHunt, RunsOnCorpusExports) {
