@@ -1,4 +1,5 @@
 #include "cli/hunt_command.h"
+#include "cli/run_summary.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/report_command.h"
 #include "output/finding_writer.h"
 #include "table/datetime.h"
 
@@ -64,20 +66,7 @@ std::string DescribeTimeSpan(int64_t ticks) {
 }
 
 void AppendInputs(std::string& out, const detect::HuntOutcome& outcome) {
-    const ingest::ReadStats& stats = outcome.stats;
-    out += fmt::format("inputs: {} file(s), {:.1f} MB, {} rows read, {} rows rejected\n", stats.files,
-                       static_cast<double>(stats.bytes) / 1e6, stats.rows_read, stats.rejected());
-    for (const auto& [reason, count] : stats.rejected_by_reason) {
-        out += fmt::format("  rejected ({}): {}\n", reason, count);
-    }
-    for (const ingest::RejectExample& example : stats.examples) {
-        out += fmt::format("  {}:{}: {}: {}\n    hint: {}\n", example.file, example.line, example.reason, example.value,
-                           example.hint);
-    }
-    if (stats.min_timestamp && stats.max_timestamp) {
-        out += fmt::format("time window of the inputs: {} .. {}\n", FormatDateTime(*stats.min_timestamp),
-                           FormatDateTime(*stats.max_timestamp));
-    }
+    AppendReadStats(out, outcome.stats);
     out += fmt::format("now(): {} ({})\n", FormatDateTime(outcome.now_ticks), outcome.now_source);
 }
 
@@ -177,6 +166,7 @@ void AddHuntCommand(CLI::App& app, HuntCommandOptions& options) {
                      "output file, else jsonl)")
         ->check(CLI::IsMember({"table", "jsonl", "json", "csv", "ocsf"}));
     hunt->add_option("-o,--output", options.output_path, "Write the findings to this file instead of standard output");
+    hunt->add_option("--html", options.html_path, "Also write a self-contained HTML report to this file");
 
     hunt->add_flag("--no-merge", options.no_merge,
                    "Report each rule's findings separately instead of merging by entity");
@@ -288,6 +278,10 @@ int RunHuntCommand(const HuntCommandOptions& options) {
     out->flush();
     if (!*out) {
         std::cerr << "unmask: writing the findings failed\n";
+        return kExitError;
+    }
+    if (!options.html_path.empty() &&
+        !WriteHuntHtmlReport(options.html_path, *outcome, options.inputs, hunt.rules_dir, kUnmaskVersion)) {
         return kExitError;
     }
     if (!options.quiet) {

@@ -20,6 +20,7 @@ struct HuntCommandOptions {
     std::string now = "latest";
     std::string format; ///< empty: table when standard output is a terminal, else by the -o extension
     std::string output_path;
+    std::string html_path; ///< --html: also write the HTML report here
     bool no_merge = false;
     std::string fail_on; ///< exit 1 when a finding has at least this severity
     std::vector<std::string> rule_ids;

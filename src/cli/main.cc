@@ -12,8 +12,10 @@
 
 #include "detect/query_runner.h"
 #include "cli/hunt_command.h"
+#include "cli/report_command.h"
 #include "cli/rules_command.h"
 #include "cli/run_summary.h"
+#include "cli/sensor_commands.h"
 #include "output/result_writer.h"
 
 namespace {
@@ -118,7 +120,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "unmask 0.1.0");
 
-    CLI::App* query = app.add_subcommand("query", "Run a KQL query over Defender DeviceNetworkEvents exports");
+    CLI::App* query = app.add_subcommand("query", "Run a KQL query over DeviceNetworkEvents exports, Zeek logs and packet captures");
     std::string query_text;
     std::string query_file;
     std::string now;
@@ -150,6 +152,12 @@ int main(int argc, char** argv) {
     unmask::cli::AddRulesCommand(app, rules_options);
     unmask::cli::HuntCommandOptions hunt_options;
     unmask::cli::AddHuntCommand(app, hunt_options);
+    unmask::cli::ReportCommandOptions report_options;
+    unmask::cli::AddReportCommand(app, report_options);
+    unmask::cli::ConvertCommandOptions convert_options;
+    unmask::cli::AddConvertCommand(app, convert_options);
+    unmask::cli::CaptureCommandOptions capture_options;
+    unmask::cli::AddCaptureCommand(app, capture_options);
 
     try {
         app.parse(argc, argv);
@@ -161,6 +169,15 @@ int main(int argc, char** argv) {
 
     if (app.got_subcommand("hunt")) {
         return unmask::cli::RunHuntCommand(hunt_options);
+    }
+    if (app.got_subcommand("report")) {
+        return unmask::cli::RunReportCommand(report_options);
+    }
+    if (app.got_subcommand("convert")) {
+        return unmask::cli::RunConvertCommand(convert_options);
+    }
+    if (app.got_subcommand("capture")) {
+        return unmask::cli::RunCaptureCommand(capture_options);
     }
     if (rules_options.action != unmask::cli::RulesAction::kNone) {
         return unmask::cli::RunRulesCommand(rules_options);
