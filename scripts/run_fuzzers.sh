@@ -4,9 +4,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
+# The libraries get coverage instrumentation (fuzzer-no-link) and the sanitizers too, so that
+# the fuzzers are guided through the parsers and not only through their entry files.
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DUNMASK_SANITIZE=fuzzer-no-link,address,undefined \
     -DUNMASK_BUILD_FUZZERS=ON -DUNMASK_BUILD_TESTS=OFF -DUNMASK_BUILD_BENCH=OFF >/dev/null
-targets="kql_parser_fuzzer defender_reader_fuzzer json_value_fuzzer datetime_fuzzer"
+targets="kql_parser_fuzzer defender_reader_fuzzer json_value_fuzzer datetime_fuzzer tls_dissector_fuzzer
+    http_dissector_fuzzer x509_parser_fuzzer pcap_reader_fuzzer zeek_reader_fuzzer html_report_fuzzer"
 cmake --build build-fuzz --target $targets
 for target in $targets; do
     mkdir -p "build-fuzz/corpus/$target"

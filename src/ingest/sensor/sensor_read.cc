@@ -47,25 +47,6 @@ struct SensorWorker {
     Status status;
 };
 
-void UpdateTimeRange(const Chunk& chunk, const Schema& output, ReadStats& stats) {
-    int index = FindField(output, "Timestamp");
-    if (index < 0) {
-        index = FindField(output, "TimeGenerated");
-    }
-    if (index < 0) {
-        return;
-    }
-    const Column& column = chunk.columns[static_cast<size_t>(index)];
-    for (size_t row = 0; row < chunk.rows; ++row) {
-        if (column.IsNull(row)) {
-            continue;
-        }
-        const int64_t value = column.ints[row];
-        stats.min_timestamp = std::min(stats.min_timestamp.value_or(value), value);
-        stats.max_timestamp = std::max(stats.max_timestamp.value_or(value), value);
-    }
-}
-
 void MergeStats(const ReadStats& from, size_t max_examples, ReadStats& into) {
     into.files += from.files;
     into.bytes += from.bytes;
@@ -155,7 +136,6 @@ Status ReadSensorInputs(const std::vector<InputInfo>& inputs, const Schema& outp
             auto flush = [&](Chunk chunk) -> Status {
                 chunk.first_row = kSensorOrderBase + (static_cast<uint64_t>(input_index) << 40) + (chunk_sequence++ << 20);
                 worker.stats.rows_read += chunk.rows;
-                UpdateTimeRange(chunk, output, worker.stats);
                 return sink.Consume(std::move(chunk), worker_index);
             };
             Status status;
@@ -166,6 +146,12 @@ Status ReadSensorInputs(const std::vector<InputInfo>& inputs, const Schema& outp
                 status = ReadPacketFile(inputs[input_index].path, packet_options, builder, flush, options, worker.stats,
                                         worker.packets);
                 ++worker.stats.files;
+            }
+            if (const std::optional<int64_t> first = builder.min_timestamp()) {
+                ReadStats& own = worker.stats;
+                own.min_timestamp = std::min(own.min_timestamp.value_or(*first), *first);
+                own.max_timestamp =
+                    std::max(own.max_timestamp.value_or(*builder.max_timestamp()), *builder.max_timestamp());
             }
             if (!status.ok()) {
                 worker.status = status;

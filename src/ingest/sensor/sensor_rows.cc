@@ -235,6 +235,9 @@ void SensorRowBuilder::Add(const SensorEvent& event) {
     }
     ++next_report_id_;
     ++chunk_.rows;
+    const int64_t timestamp = event.timestamp + kUnixEpochTicks;
+    min_timestamp_ = std::min(min_timestamp_.value_or(timestamp), timestamp);
+    max_timestamp_ = std::max(max_timestamp_.value_or(timestamp), timestamp);
 }
 
 Chunk SensorRowBuilder::TakeChunk() {

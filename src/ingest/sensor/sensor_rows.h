@@ -105,6 +105,11 @@ public:
     void Add(const SensorEvent& event);
 
     size_t rows() const { return chunk_.rows; }
+
+    /// Smallest and largest Timestamp of the rows added so far, also when the output has no
+    /// Timestamp column (for `--now latest`).
+    std::optional<int64_t> min_timestamp() const { return min_timestamp_; }
+    std::optional<int64_t> max_timestamp() const { return max_timestamp_; }
     const SensorSite& site() const { return site_; }
 
     /// Returns the rows added since the last call and starts a new chunk.
@@ -120,6 +125,8 @@ private:
     std::unordered_map<std::string, std::string> host_names_;
     Chunk chunk_;
     int64_t next_report_id_ = 1;
+    std::optional<int64_t> min_timestamp_;
+    std::optional<int64_t> max_timestamp_;
 };
 
 }  // namespace unmask::ingest
