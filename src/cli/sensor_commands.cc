@@ -205,6 +205,11 @@ int RunCaptureCommand(const CaptureCommandOptions& options) {
     };
     std::signal(SIGINT, OnInterrupt);
     std::signal(SIGTERM, OnInterrupt);
+    if (!options.quiet) {
+        std::cerr << "unmask: capturing on " << options.interface
+                  << (options.bpf_filter.empty() ? std::string() : " with filter '" + options.bpf_filter + "'")
+                  << "; stop with Ctrl-C" << std::endl;
+    }
     const auto started = std::chrono::steady_clock::now();
     ingest::ReadStats stats;
     auto should_stop = [&] {

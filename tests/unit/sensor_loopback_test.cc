@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "sensor_process_support.h"
@@ -236,6 +237,61 @@ TEST_F(LoopbackCaptureTest, NothingRejected) {
     EXPECT_GT(capture->read.stats.captures.packets, 0u);
     EXPECT_EQ(capture->read.stats.captures.tls_handshakes, 3u);
     EXPECT_EQ(capture->read.stats.captures.http_requests, 3u);
+}
+
+TEST_F(LoopbackCaptureTest, ConvertRoundTrip) {
+    const fs::path binary = fs::path(UNMASK_BINARY_DIR) / "unmask";
+    const fs::path csv = capture->dir / "converted.csv";
+    const fs::path jsonl = capture->dir / "converted.jsonl";
+    ASSERT_EQ(RunShell(binary.string() + " convert -q " + capture->pcap.string() + " -o " + csv.string()), 0);
+    ASSERT_EQ(RunShell(binary.string() + " convert -q " + capture->pcap.string() + " -o " + jsonl.string()), 0);
+    for (const fs::path& path : {csv, jsonl}) {
+        SCOPED_TRACE(path.string());
+        const SensorRead reread = ReadSensorRows({path.string()});
+        ASSERT_TRUE(reread.status.ok()) << reread.status.message();
+        ASSERT_EQ(reread.rows.size(), capture->read.rows.size());
+        std::multiset<std::string> original;
+        std::multiset<std::string> converted;
+        for (const SensorRow& row : capture->read.rows) {
+            original.insert(row.action_type + " " + row.remote_url + " " + row.additional_fields);
+        }
+        for (const SensorRow& row : reread.rows) {
+            converted.insert(row.action_type + " " + row.remote_url + " " + row.additional_fields);
+        }
+        EXPECT_EQ(converted, original);
+    }
+}
+
+// `unmask capture` reads the live interface itself.
+TEST(LiveCapture, CaptureCommandWritesRows) {
+    for (const char* program : {"curl", "python3"}) {
+        if (!HaveProgram(program)) {
+            GTEST_SKIP() << program << " is not installed";
+        }
+    }
+    const fs::path dir = fs::temp_directory_path() / ("unmask-capture-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    const int port = FreePort();
+    BackgroundProcess server("cd " + dir.string() + " && python3 -m http.server " + std::to_string(port) +
+                             " --bind 127.0.0.1 >/dev/null 2>&1");
+    ASSERT_TRUE(WaitForPort(port)) << "the test HTTP server did not start";
+    const fs::path binary = fs::path(UNMASK_BINARY_DIR) / "unmask";
+    const fs::path rows = dir / "capture.jsonl";
+    BackgroundProcess capture_process(binary.string() + " capture -i lo --bpf 'tcp port " + std::to_string(port) +
+                                      "' --duration 4 -o " + rows.string() + " 2>" + (dir / "capture.err").string());
+    if (!WaitForText(dir / "capture.err", "capturing on lo")) {
+        GTEST_SKIP() << "unmask capture could not open lo: " << unmask::testing::ReadWholeFile(dir / "capture.err");
+    }
+    RunShell("curl -s -o /dev/null -A 'unmask-live-test/1.0' http://127.0.0.1:" + std::to_string(port) + "/");
+    EXPECT_EQ(capture_process.Wait(), 0) << unmask::testing::ReadWholeFile(dir / "capture.err");
+    const SensorRead read = ReadSensorRows({rows.string()});
+    ASSERT_TRUE(read.status.ok()) << read.status.message();
+    const auto http = read.WithAction("HttpConnectionInspected");
+    ASSERT_EQ(http.size(), 1u) << unmask::testing::ReadWholeFile(rows);
+    EXPECT_EQ(http.front()->Field("user_agent"), "unmask-live-test/1.0");
+    EXPECT_EQ(http.front()->remote_port, port);
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
 }
 
 }  // namespace
