@@ -28,11 +28,17 @@ double PrintableRatio(std::span<const uint8_t> bytes) {
     if (bytes.empty()) {
         return 0.0;
     }
+    static constexpr std::array<uint8_t, 256> kPrintable = [] {
+        std::array<uint8_t, 256> table{};
+        for (int byte = 0x20; byte <= 0x7e; ++byte) {
+            table[static_cast<size_t>(byte)] = 1;
+        }
+        table['\t'] = table['\r'] = table['\n'] = 1;
+        return table;
+    }();
     size_t printable = 0;
     for (uint8_t byte : bytes) {
-        if ((byte >= 0x20 && byte <= 0x7e) || byte == '\t' || byte == '\r' || byte == '\n') {
-            ++printable;
-        }
+        printable += kPrintable[byte];
     }
     return static_cast<double>(printable) / static_cast<double>(bytes.size());
 }

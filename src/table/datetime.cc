@@ -431,18 +431,30 @@ std::optional<int64_t> ParseTimeSpan(std::string_view text) {
             return std::nullopt;
         }
         if (number.find('.') == std::string::npos) {
+            // A value past the timespan range is invalid, not wrapped.
             int64_t whole = 0;
             for (char c : number) {
-                whole = whole * 10 + (c - '0');
+                if (__builtin_mul_overflow(whole, 10, &whole) || __builtin_add_overflow(whole, c - '0', &whole)) {
+                    return std::nullopt;
+                }
             }
-            result = *unit_ticks == 0 ? whole / 100 : whole * *unit_ticks;
+            if (*unit_ticks == 0) {
+                result = whole / 100;
+            } else if (__builtin_mul_overflow(whole, *unit_ticks, &result)) {
+                return std::nullopt;
+            }
         } else {
             char* end = nullptr;
             const double value = std::strtod(number.c_str(), &end);
             if (end != number.c_str() + number.size()) {
                 return std::nullopt;
             }
-            result = *unit_ticks == 0 ? static_cast<int64_t>(value / 100) : std::llround(value * *unit_ticks);
+            const double ticks = *unit_ticks == 0 ? value / 100 : value * static_cast<double>(*unit_ticks);
+            // 9.2e18 is the int64 limit; a larger value has no timespan.
+            if (!(std::fabs(ticks) < 9.2e18)) {
+                return std::nullopt;
+            }
+            result = *unit_ticks == 0 ? static_cast<int64_t>(ticks) : std::llround(ticks);
         }
     }
     return negative ? -result : result;

@@ -1,4 +1,5 @@
 // AdditionalFields JSON text for sensor rows.
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -100,8 +101,9 @@ void JsonObjectBuilder::AddReal(std::string_view key, double value) {
         return;
     }
     char buffer[32];
-    std::snprintf(buffer, sizeof(buffer), "%.17g", value);
-    text_ += buffer;
+    // The shortest text that reads back as the same double.
+    const std::to_chars_result result = std::to_chars(buffer, buffer + sizeof(buffer), value);
+    text_.append(buffer, result.ptr);
 }
 
 void JsonObjectBuilder::AddBool(std::string_view key, bool value) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cinttypes>
 #include <cstdio>
+#include <unordered_map>
 #include <vector>
 
 #include "dissect/http.h"
@@ -204,6 +205,75 @@ private:
     std::unique_ptr<dissect::HttpDissector> http_;
 };
 
+/// Parsed certificates and the chain verification of recently seen certificate chains. Servers
+/// present the same chain on every connection, and parsing and verifying with OpenSSL costs far
+/// more than dissecting the handshake, so each distinct chain is parsed once.
+class CertificateCache {
+public:
+    struct Entry {
+        std::string chain_der;  ///< the DER certificates concatenated, to rule out hash collisions
+        std::vector<dissect::Certificate> chain;
+        bool all_parsed = true;
+        std::optional<dissect::ChainVerification> verification;
+        int64_t verified_at = 0;  ///< seconds since the Unix epoch
+    };
+
+    /// Returns the entry of `der_chain`, parsing it on first sight.
+    Entry& Lookup(const std::vector<std::string>& der_chain, CaptureStats& stats) {
+        std::string key;
+        for (const std::string& der : der_chain) {
+            key += der;
+        }
+        const uint64_t hash = std::hash<std::string>{}(key);
+        auto found = entries_.find(hash);
+        if (found != entries_.end() && found->second.chain_der == key) {
+            return found->second;
+        }
+        if (entries_.size() >= kMaxEntries) {
+            entries_.clear();  // a simple bound; chains seen again are parsed again
+        }
+        Entry& entry = entries_[hash];
+        entry = Entry{};
+        entry.chain_der = std::move(key);
+        for (const std::string& der : der_chain) {
+            auto parsed = dissect::ParseCertificate(
+                std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(der.data()), der.size()));
+            if (!parsed.ok()) {
+                ++stats.invalid_certificates;
+                entry.all_parsed = false;
+                break;
+            }
+            entry.chain.push_back(std::move(parsed).value());
+        }
+        return entry;
+    }
+
+    /// Returns the verification of the entry's chain at `at_seconds`, reusing an earlier result
+    /// when both times fall inside every certificate's validity period, where time cannot change it.
+    const dissect::ChainVerification& Verify(Entry& entry, const std::vector<std::string>& der_chain,
+                                             const dissect::TrustStore& store, int64_t at_seconds) {
+        if (!entry.verification || !InsideValidity(entry, at_seconds) || !InsideValidity(entry, entry.verified_at)) {
+            entry.verification = store.Verify(der_chain, at_seconds);
+            entry.verified_at = at_seconds;
+        }
+        return *entry.verification;
+    }
+
+private:
+    static constexpr size_t kMaxEntries = 4096;
+
+    static bool InsideValidity(const Entry& entry, int64_t at_seconds) {
+        for (const dissect::Certificate& certificate : entry.chain) {
+            if (at_seconds < certificate.not_valid_before || at_seconds > certificate.not_valid_after) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    std::unordered_map<uint64_t, Entry> entries_;
+};
+
 /// Turns ended flows into sensor events.
 class RowObserver : public pcap::FlowObserver {
 public:
@@ -260,6 +330,7 @@ private:
     const std::function<Status(Chunk)>& flush_;
     uint64_t uid_seed_;
     CaptureStats& stats_;
+    CertificateCache certificates_;
     Status status_;
 };
 
@@ -384,17 +455,11 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissect
     fields.AddString("ssl_history", facts.ssl_history);
     fields.AddString("uid", uid);
 
-    std::vector<dissect::Certificate> chain;
-    for (const std::string& der : facts.server_certificates_der) {
-        auto parsed = dissect::ParseCertificate(
-            std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(der.data()), der.size()));
-        ++stats_.certificates;
-        if (!parsed.ok()) {
-            ++stats_.invalid_certificates;
-            break;
-        }
-        chain.push_back(std::move(parsed).value());
-    }
+    stats_.certificates += facts.server_certificates_der.size();
+    CertificateCache::Entry* cached =
+        facts.server_certificates_der.empty() ? nullptr : &certificates_.Lookup(facts.server_certificates_der, stats_);
+    static const std::vector<dissect::Certificate> kNoChain;
+    const std::vector<dissect::Certificate>& chain = cached != nullptr ? cached->chain : kNoChain;
     if (!chain.empty()) {
         const dissect::Certificate& leaf = chain.front();
         std::vector<std::string> fingerprints;
@@ -408,8 +473,8 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissect
             fields.AddString("sni_matches_cert", dissect::CertificateMatchesName(leaf, server_name) ? "true" : "false");
         }
         if (options_.trust_store != nullptr) {
-            const dissect::ChainVerification verification =
-                options_.trust_store->Verify(facts.server_certificates_der, flow.first_timestamp / kTicksPerSecond);
+            const dissect::ChainVerification& verification = certificates_.Verify(
+                *cached, facts.server_certificates_der, *options_.trust_store, flow.first_timestamp / kTicksPerSecond);
             fields.AddString("validation_status", verification.status);
         }
         fields.AddString("cert_sha1", leaf.sha1);
