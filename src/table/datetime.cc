@@ -383,6 +383,13 @@ std::optional<int64_t> UnitTicks(std::string_view unit) {
 
 }  // namespace
 
+namespace {
+
+/// Days in the largest timespan, int64 ticks: 2^63 / 864,000,000,000 is about 10,675,199.
+constexpr int64_t kMaxTimeSpanDays = INT64_MAX / kTicksPerDay;
+
+}  // namespace
+
 std::optional<int64_t> ParseTimeSpan(std::string_view text) {
     text = Trim(text);
     bool negative = false;
@@ -405,7 +412,11 @@ std::optional<int64_t> ParseTimeSpan(std::string_view text) {
                 if (!std::isdigit(static_cast<unsigned char>(text[pos]))) {
                     return std::nullopt;
                 }
+                // More days than a timespan holds (about 10.7 million) are invalid.
                 days = days * 10 + (text[pos] - '0');
+                if (days > kMaxTimeSpanDays) {
+                    return std::nullopt;
+                }
             }
             ++pos;
         }
@@ -413,8 +424,11 @@ std::optional<int64_t> ParseTimeSpan(std::string_view text) {
         if (!ParseClock(text, pos, clock) || pos != text.size() || clock.minute > 59 || clock.second > 59) {
             return std::nullopt;
         }
-        result = days * kTicksPerDay + clock.hour * kTicksPerHour + clock.minute * kTicksPerMinute +
-                 clock.second * kTicksPerSecond + clock.fraction_ticks;
+        const int64_t clock_ticks = clock.hour * kTicksPerHour + clock.minute * kTicksPerMinute +
+                                    clock.second * kTicksPerSecond + clock.fraction_ticks;
+        if (__builtin_mul_overflow(days, kTicksPerDay, &result) || __builtin_add_overflow(result, clock_ticks, &result)) {
+            return std::nullopt;
+        }
     } else {
         size_t pos = 0;
         while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.')) {

@@ -18,6 +18,14 @@ TEST(TimeSpanParse, DigitsPastRangeAreInvalid) {
     EXPECT_EQ(ParseTimeSpan("1000000000000000.5d"), std::nullopt);
 }
 
+TEST(TimeSpanParse, ClockFormPastRangeIsInvalid) {
+    EXPECT_EQ(ParseTimeSpan("8827777777777777777.02:00:00"), std::nullopt);
+    EXPECT_EQ(ParseTimeSpan("10675200.00:00:00"), std::nullopt);
+    EXPECT_EQ(ParseTimeSpan("1.02:03:04"),
+              std::optional<int64_t>(unmask::kTicksPerDay + 2 * unmask::kTicksPerHour + 3 * unmask::kTicksPerMinute +
+                                     4 * unmask::kTicksPerSecond));
+}
+
 TEST(TimeSpanParse, ValuesInRangeStillParse) {
     EXPECT_EQ(ParseTimeSpan("2d"), std::optional<int64_t>(2 * unmask::kTicksPerDay));
     EXPECT_EQ(ParseTimeSpan("10675199d"), std::optional<int64_t>(10675199 * unmask::kTicksPerDay));

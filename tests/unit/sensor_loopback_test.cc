@@ -42,7 +42,7 @@ except OSError:
 s.close()
 )";
 
-// Accepts connections and answers each with random bytes, like a FakeTLS relay.
+// Accepts connections and replies to each with random bytes, like a FakeTLS relay.
 constexpr const char* kRandomServer = R"(
 import os, socket, sys
 l = socket.socket()

@@ -65,7 +65,7 @@ std::string TransportName(uint8_t ip_protocol) {
     }
 }
 
-/// A Zeek-style connection uid: "C" followed by base62 digits of a hash of the flow's identity.
+/// Makes a Zeek-style connection uid: "C" followed by base62 digits of a hash of the flow's identity.
 std::string MakeUid(uint64_t seed, uint64_t flow_id) {
     static constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     uint64_t value = (seed ^ (flow_id * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
@@ -81,7 +81,7 @@ std::string MakeUid(uint64_t seed, uint64_t flow_id) {
     return uid;
 }
 
-/// What a flow's first payload bytes showed.
+/// Protocol recognised from a flow's first payload bytes.
 enum class FlowProtocol { kUndecided, kTls, kHttp, kOther };
 
 /// Protocol state of one flow.
@@ -177,7 +177,7 @@ private:
     }
 
     /// A CONNECT (or Upgrade) tunnel opened: the client's bytes after the request, which the
-    /// HTTP dissector held until the proxy answered, usually start a TLS session to the target.
+    /// HTTP dissector held until the proxy replied, usually start a TLS session to the target.
     void StartTunnel() {
         const std::string& prefix = http_->tunnel_prefix();
         const std::span<const uint8_t> client_bytes(reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
