@@ -40,7 +40,7 @@ if [[ ! -f $capture ]]; then
         "$corpus"/ndpi/emotet.pcap "$corpus"/ja4/tls-handshake.pcapng "$corpus"/ja4/browsers-x509.pcapng \
         "$corpus"/zeek/tls_chrome-34-google.pcap "$corpus"/ndpi/google_ssl.pcap
 fi
-bytes=$(stat -c %s "$capture")
+bytes=$(stat -L -c %s "$capture")
 packets=$(capinfos -c -M "$capture" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
 
 # Runs "$@" $runs times after one warm-up; sets median_seconds and max_rss_kb.

@@ -111,14 +111,24 @@ std::string HashOrZeros(std::string_view text) {
     return text.empty() ? "000000000000" : Sha256Hex12(text);
 }
 
+/// Returns the digest implementation `name`, fetched once. OpenSSL 3 looks up EVP_md5() and
+/// EVP_sha256() in its provider store, under a lock, on every EVP_Digest call; a fetched
+/// EVP_MD skips that lookup. The objects live until exit.
+const EVP_MD* FetchedDigest(const char* name) {
+    EVP_MD* fetched = EVP_MD_fetch(nullptr, name, nullptr);
+    return fetched;
+}
+
 } // namespace
 
 std::string Md5Hex(std::string_view text) {
-    return DigestHex(EVP_md5(), text);
+    static const EVP_MD* const md5 = FetchedDigest("MD5");
+    return DigestHex(md5 != nullptr ? md5 : EVP_md5(), text);
 }
 
 std::string Sha256Hex12(std::string_view text) {
-    return DigestHex(EVP_sha256(), text).substr(0, 12);
+    static const EVP_MD* const sha256 = FetchedDigest("SHA256");
+    return DigestHex(sha256 != nullptr ? sha256 : EVP_sha256(), text).substr(0, 12);
 }
 
 std::string Ja3String(const TlsClientHello& hello) {

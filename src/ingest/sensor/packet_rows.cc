@@ -215,7 +215,7 @@ public:
         std::vector<dissect::Certificate> chain;
         bool all_parsed = true;
         std::optional<dissect::ChainVerification> verification;
-        int64_t verified_at = 0;  ///< seconds since the Unix epoch
+        std::string verified_phases;  ///< ValidityPhases at the time of `verification`
     };
 
     /// Returns the entry of `der_chain`, parsing it on first sight.
@@ -249,12 +249,15 @@ public:
     }
 
     /// Returns the verification of the entry's chain at `at_seconds`, reusing an earlier result
-    /// when both times fall inside every certificate's validity period, where time cannot change it.
+    /// when each certificate of the chain relates to both times the same way (not yet valid,
+    /// valid, expired), so that time cannot change the outcome.
+    /// NOTE: the validity of the trust store's own certificates is not part of that comparison.
     const dissect::ChainVerification& Verify(Entry& entry, const std::vector<std::string>& der_chain,
                                              const dissect::TrustStore& store, int64_t at_seconds) {
-        if (!entry.verification || !InsideValidity(entry, at_seconds) || !InsideValidity(entry, entry.verified_at)) {
+        const std::string phases = ValidityPhases(entry, at_seconds);
+        if (!entry.verification || phases != entry.verified_phases) {
             entry.verification = store.Verify(der_chain, at_seconds);
-            entry.verified_at = at_seconds;
+            entry.verified_phases = phases;
         }
         return *entry.verification;
     }
@@ -262,13 +265,15 @@ public:
 private:
     static constexpr size_t kMaxEntries = 4096;
 
-    static bool InsideValidity(const Entry& entry, int64_t at_seconds) {
+    /// One letter per certificate: 'b' before its validity, 'v' inside it, 'a' after it.
+    static std::string ValidityPhases(const Entry& entry, int64_t at_seconds) {
+        std::string phases;
         for (const dissect::Certificate& certificate : entry.chain) {
-            if (at_seconds < certificate.not_valid_before || at_seconds > certificate.not_valid_after) {
-                return false;
-            }
+            phases += at_seconds < certificate.not_valid_before  ? 'b'
+                      : at_seconds > certificate.not_valid_after ? 'a'
+                                                                 : 'v';
         }
-        return true;
+        return phases;
     }
 
     std::unordered_map<uint64_t, Entry> entries_;
