@@ -6,18 +6,33 @@
 
 namespace unmask::cli {
 
+std::string EscapeForTerminal(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            out += fmt::format("\\x{:02x}", byte);
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
 void AppendReadStats(std::string& out, const ingest::ReadStats& stats) {
     out += fmt::format("inputs: {} file(s), {:.1f} MB, {} rows read, {} rows rejected\n", stats.files,
                        static_cast<double>(stats.bytes) / 1e6, stats.rows_read, stats.rejected());
     for (const ingest::SkippedFile& skipped : stats.skipped_files) {
-        out += fmt::format("  skipped file {}: {}\n", skipped.path, skipped.reason);
+        out += fmt::format("  skipped file {}: {}\n", EscapeForTerminal(skipped.path), EscapeForTerminal(skipped.reason));
     }
     for (const auto& [reason, count] : stats.rejected_by_reason) {
         out += fmt::format("  rejected ({}): {}\n", reason, count);
     }
     for (const ingest::RejectExample& example : stats.examples) {
-        out += fmt::format("  {}:{}: {}: {}\n    hint: {}\n", example.file, example.line, example.reason, example.value,
-                           example.hint);
+        // Values come from the inputs, which may hold terminal escape sequences.
+        out += fmt::format("  {}:{}: {}: {}\n    hint: {}\n", EscapeForTerminal(example.file), example.line,
+                           example.reason, EscapeForTerminal(example.value), EscapeForTerminal(example.hint));
     }
     const ingest::CaptureStats& captures = stats.captures;
     if (captures.packets > 0) {
@@ -32,6 +47,9 @@ void AppendReadStats(std::string& out, const ingest::ReadStats& stats) {
         }
         for (const auto& [reason, count] : captures.skipped_packets) {
             out += fmt::format("  packets skipped ({}): {}\n", reason, count);
+        }
+        for (const std::string& example : captures.skipped_packet_examples) {
+            out += fmt::format("    {}\n", EscapeForTerminal(example));
         }
     }
     if (stats.min_timestamp && stats.max_timestamp) {

@@ -2,10 +2,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "detect/query_runner.h"
 
 namespace unmask::cli {
+
+/// Returns `text` with control bytes (escape sequences among them) written as \xNN, so that
+/// text from hostile inputs cannot drive the terminal.
+std::string EscapeForTerminal(std::string_view text);
 
 /// Appends the read counters: files, rows read and rejected by reason with examples, skipped
 /// files, packet capture counters and the time window of the inputs.

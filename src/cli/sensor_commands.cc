@@ -38,9 +38,23 @@ bool ChooseExportFormat(const std::string& format, const std::string& output_pat
     if (!format.empty()) {
         return output::ParseResultFormat(format, result) && result != output::ResultFormat::kTable;
     }
-    result = output_path.ends_with(".jsonl") || output_path.ends_with(".json") ? output::ResultFormat::kJsonLines
-                                                                               : output::ResultFormat::kCsv;
-    return true;
+    if (output_path.ends_with(".jsonl") || output_path.ends_with(".json")) {
+        result = output::ResultFormat::kJsonLines;
+        return true;
+    }
+    // Standard output and .csv files are CSV; any other name needs --format.
+    result = output::ResultFormat::kCsv;
+    return output_path.empty() || output_path == "-" || output_path.ends_with(".csv");
+}
+
+/// Returns the error for an unusable --format or output file name.
+template <typename Options>
+std::string FormatChoiceError(const Options& options) {
+    if (!options.format.empty()) {
+        return "unmask: unknown --format '" + options.format + "'; use csv or jsonl\n";
+    }
+    return "unmask: cannot tell the format of '" + options.output_path +
+           "' from its name; name it .csv or .jsonl, or give --format csv|jsonl\n";
 }
 
 /// Reads the internal networks of the site configuration at `path` (or ./unmask.yaml when it
@@ -98,7 +112,7 @@ void AddConvertCommand(CLI::App& app, ConvertCommandOptions& options) {
 int RunConvertCommand(const ConvertCommandOptions& options) {
     output::ResultFormat format = output::ResultFormat::kCsv;
     if (!ChooseExportFormat(options.format, options.output_path, format)) {
-        std::cerr << "unmask: unknown --format '" << options.format << "'; use csv or jsonl\n";
+        std::cerr << FormatChoiceError(options);
         return kExitError;
     }
     detect::QueryRequest request;
@@ -144,7 +158,8 @@ void AddCaptureCommand(CLI::App& app, CaptureCommandOptions& options) {
                    "CAP_NET_RAW)");
     capture->add_option("-i,--interface", options.interface, "Interface to read, such as eth0 or lo")->required();
     capture->add_option("--bpf", options.bpf_filter, "Capture filter in BPF syntax, such as 'tcp port 443'");
-    capture->add_option("--duration", options.duration_seconds, "Stop after this many seconds (default: at Ctrl-C)");
+    capture->add_option("--duration", options.duration_seconds,
+                        "Stop after this many seconds; 0 (the default) runs until Ctrl-C");
     capture->add_option("--count", options.max_packets, "Stop after this many packets");
     capture->add_option("--snaplen", options.snaplen, "Bytes kept of each packet");
     capture->add_flag("--promiscuous", options.promiscuous, "Put the interface into promiscuous mode");
@@ -158,11 +173,15 @@ void AddCaptureCommand(CLI::App& app, CaptureCommandOptions& options) {
 int RunCaptureCommand(const CaptureCommandOptions& options) {
     output::ResultFormat format = output::ResultFormat::kCsv;
     if (!ChooseExportFormat(options.format, options.output_path, format)) {
-        std::cerr << "unmask: unknown --format '" << options.format << "'; use csv or jsonl\n";
+        std::cerr << FormatChoiceError(options);
         return kExitError;
     }
-    if (options.duration_seconds < 0 || options.snaplen < 64) {
-        std::cerr << "unmask: --duration must not be negative and --snaplen must be at least 64\n";
+    if (options.duration_seconds < 0) {
+        std::cerr << "unmask: --duration must not be negative, not " << options.duration_seconds << "\n";
+        return kExitError;
+    }
+    if (options.snaplen < 64) {
+        std::cerr << "unmask: --snaplen must be at least 64 bytes, not " << options.snaplen << "\n";
         return kExitError;
     }
     ingest::SensorSite site;
@@ -190,7 +209,9 @@ int RunCaptureCommand(const CaptureCommandOptions& options) {
     const Schema& schema = ingest::SensorSchema();
     ingest::SensorRowBuilder builder(schema, site);
     bool header_written = false;
+    ingest::ReadStats stats;
     auto flush = [&](Chunk chunk) -> Status {
+        stats.rows_read += chunk.rows;
         Table table;
         table.schema = schema;
         table.chunks.push_back(std::move(chunk));
@@ -208,10 +229,10 @@ int RunCaptureCommand(const CaptureCommandOptions& options) {
     if (!options.quiet) {
         std::cerr << "unmask: capturing on " << options.interface
                   << (options.bpf_filter.empty() ? std::string() : " with filter '" + options.bpf_filter + "'")
-                  << "; stop with Ctrl-C" << std::endl;
+                  << (options.duration_seconds > 0 || options.max_packets > 0 ? "" : "; stop with Ctrl-C")
+                  << std::endl;
     }
     const auto started = std::chrono::steady_clock::now();
-    ingest::ReadStats stats;
     auto should_stop = [&] {
         if (interrupted.load()) {
             return true;
@@ -236,6 +257,7 @@ int RunCaptureCommand(const CaptureCommandOptions& options) {
     }
     if (!options.quiet) {
         std::string summary = "--- capture summary ---\n";
+        summary += "rows written: " + std::to_string(stats.rows_read) + "\n";
         AppendReadStats(summary, stats);
         std::cerr << summary;
     }

@@ -276,6 +276,7 @@ struct ResultColumns {
     int remote_ip = -1, remote_port = -1, remote_name = -1, first_seen = -1, last_seen = -1;
     int count = -1, bytes_sent = -1, bytes_received = -1;
     int mean_interval = -1, stdev_interval = -1, median_interval = -1, connection_count = -1;
+    int severity = -1;  ///< a result column `Severity` that sets one finding's severity
 
     ResultColumns(const EntityColumns& entities, const Schema& schema) {
         auto find = [&](const std::string& name) {
@@ -298,6 +299,7 @@ struct ResultColumns {
         mean_interval = FindField(schema, kMeanIntervalColumn);
         stdev_interval = FindField(schema, kStdevIntervalColumn);
         median_interval = FindField(schema, kMedianIntervalColumn);
+        severity = FindField(schema, "Severity");
         connection_count = count >= 0 ? count : FindField(schema, "ConnectionCount");
     }
 };
@@ -333,7 +335,10 @@ Finding FindingFromRow(const Rule& rule, const ResultColumns& columns, const Sch
                        size_t row) {
     Finding finding;
     finding.attack = rule.attack;
-    finding.severity = rule.severity;
+    // A rule may grade its rows: a valid `Severity` value replaces the rule's severity.
+    const Severity severity =
+        ParseSeverity(TextOf(At(chunk, columns.severity, row))).value_or(rule.severity);
+    finding.severity = severity;
     finding.confidence = rule.confidence;
     finding.device = TextOf(At(chunk, columns.device, row));
     finding.process = TextOf(At(chunk, columns.process, row));
@@ -353,7 +358,7 @@ Finding FindingFromRow(const Rule& rule, const ResultColumns& columns, const Sch
     FindingReason reason;
     reason.rule_id = rule.id;
     reason.rule_title = rule.title;
-    reason.severity = rule.severity;
+    reason.severity = severity;
     reason.confidence = rule.confidence;
     reason.explanation = rule.explanation.empty() ? rule.title : FillExplanation(rule.explanation, schema, chunk, row);
     reason.evidence = EvidenceOf(schema, chunk, row);

@@ -241,7 +241,7 @@ std::optional<std::string> CheckCsvHead(std::string_view head) {
     if (first_line.find('\0') != std::string_view::npos) {
         return std::string(
             "the first line contains NUL bytes, so the file is binary or UTF-16 text without a byte order mark; "
-            "unmask reads CSV and JSON exports, optionally gzip-compressed");
+            "unmask reads CSV and JSON exports, Zeek logs and pcap/pcapng captures, optionally gzip-compressed");
     }
     return std::nullopt;
 }
@@ -392,6 +392,8 @@ void CaptureStats::Add(const CaptureStats& other) {
     for (const auto& [reason, count] : other.skipped_packets) {
         skipped_packets[reason] += count;
     }
+    skipped_packet_examples.insert(skipped_packet_examples.end(), other.skipped_packet_examples.begin(),
+                                   other.skipped_packet_examples.end());
 }
 
 uint64_t ReadStats::rejected() const {

@@ -138,6 +138,8 @@ struct CaptureStats {
     uint64_t reassembly_budget_exceeded = 0;
     /// Packets that were not IP, were truncated or malformed, by reason.
     std::map<std::string, uint64_t> skipped_packets;
+    /// "file: packet N: reason" for the first skipped packet of each reason in each capture.
+    std::vector<std::string> skipped_packet_examples;
 
     void Add(const CaptureStats& other);
 };

@@ -120,8 +120,11 @@ Result<PacketSource> PacketSource::OpenLive(const std::string& interface, const 
     const int activated = pcap_activate(raw_handle);
     if (activated < 0) {
         std::string reason = pcap_statustostr(activated);
-        if (activated == PCAP_ERROR || activated == PCAP_ERROR_PERM_DENIED || activated == PCAP_ERROR_NO_SUCH_DEVICE) {
-            reason += std::string(": ") + pcap_geterr(raw_handle);
+        const std::string detail = pcap_geterr(raw_handle);
+        // libpcap's detail often repeats the status text ("No such device exists").
+        if ((activated == PCAP_ERROR || activated == PCAP_ERROR_PERM_DENIED || activated == PCAP_ERROR_NO_SUCH_DEVICE) &&
+            !detail.empty() && detail != reason) {
+            reason += ": " + detail;
         }
         return Status(ErrorKind::kIo, "cannot capture on interface " + interface + ": " + reason);
     }

@@ -1,8 +1,10 @@
 #include "ingest/sensor/packet_rows.h"
 
+#include <algorithm>
 #include <array>
 #include <cinttypes>
 #include <cstdio>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -516,6 +518,18 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissect
         fields.AddStringArray("alerts", alerts);
     }
     std::vector<std::string> evidence = facts.evidence;
+    if (!flow.direction_from_syn && !facts.client_hello) {
+        // The capture began inside this connection, so its first bytes are not the start of the
+        // stream: facts about how the stream began describe the capture, not the peers.
+        static constexpr std::string_view kStartFacts[] = {
+            "no_handshake_after_record_header", "application_data_before_handshake", "server_not_tls",
+            "client_not_tls", "random_record_body", "handshake_length_mismatch", "handshake_message_truncated",
+            "malformed_client_hello", "malformed_server_hello", "unexpected_handshake_message"};
+        std::erase_if(evidence, [](const std::string& code) {
+            return std::find(std::begin(kStartFacts), std::end(kStartFacts), code) != std::end(kStartFacts);
+        });
+        fields.AddBool("handshake_not_captured", true);
+    }
     if (Contains(kCleartextPorts, flow.server_port)) {
         evidence.push_back("tls_on_cleartext_port");
     }
@@ -543,6 +557,8 @@ Status ReadPackets(pcap::PacketSource& source, const std::string& source_name, c
     RowObserver observer(options, builder, flush, HashPath(source_name), packet_stats);
     pcap::FlowTable flows(options.flows, observer);
     pcap::RawPacket raw;
+    uint64_t packet_number = 0;
+    std::set<pcap::DecodeResult> first_skipped;
     while (!should_stop || !should_stop()) {
         const pcap::ReadOutcome outcome = source.Next(raw);
         if (outcome == pcap::ReadOutcome::kEnd) {
@@ -565,7 +581,19 @@ Status ReadPackets(pcap::PacketSource& source, const std::string& source_name, c
             break;
         }
         packet_stats.bytes += raw.captured_length;
-        flows.AddRaw(source.link_type(), raw);
+        ++packet_number;
+        const pcap::DecodeResult decoded = flows.AddRaw(source.link_type(), raw);
+        if (decoded != pcap::DecodeResult::kOk && first_skipped.insert(decoded).second) {
+            packet_stats.skipped_packet_examples.push_back(source_name + ": packet " + std::to_string(packet_number) +
+                                                           ": " + pcap::DecodeResultName(decoded));
+            const bool damaged = decoded == pcap::DecodeResult::kTruncated || decoded == pcap::DecodeResult::kMalformed;
+            if (options.strict && damaged) {
+                return Status(ErrorKind::kInvalidInput,
+                              packet_stats.skipped_packet_examples.back() +
+                                  "; the packet is cut inside its headers or malformed (run without --strict to "
+                                  "skip and count such packets)");
+            }
+        }
         if (!observer.status().ok()) {
             return observer.status();
         }
@@ -600,12 +628,14 @@ Status ReadPacketFile(const std::string& path, const PacketOptions& options, Sen
                       const std::function<Status(Chunk)>& flush, const ReadOptions& read_options, ReadStats& stats,
                       CaptureStats& packet_stats) {
     UNMASK_ASSIGN_OR_RETURN(pcap::PacketSource source, pcap::PacketSource::OpenFile(path));
+    PacketOptions file_options = options;
+    file_options.strict = read_options.strict;
     const auto damaged = [&] {
         const auto found = stats.rejected_by_reason.find(kRejectDamagedCapture);
         return found == stats.rejected_by_reason.end() ? uint64_t{0} : found->second;
     };
     const uint64_t damaged_before = damaged();
-    UNMASK_TRY(ReadPackets(source, path, options, builder, flush, nullptr, stats, packet_stats));
+    UNMASK_TRY(ReadPackets(source, path, file_options, builder, flush, nullptr, stats, packet_stats));
     if (read_options.strict && damaged() > damaged_before) {
         return Status(ErrorKind::kInvalidInput, DescribeReject(stats.examples.back()));
     }

@@ -28,6 +28,8 @@ struct PacketOptions {
     /// Verify certificate chains against this store; nullptr skips verification, and rows then
     /// carry no `validation_status`.
     const dissect::TrustStore* trust_store = nullptr;
+    /// Fail on the first packet cut inside its headers or malformed, instead of counting it.
+    bool strict = false;
 };
 
 /// Reads one capture file and adds its rows to `builder`, calling `flush` with each full chunk.
