@@ -84,8 +84,10 @@ TEST(PcapDecode, PppoeSession) {
     testing::Put16(pppoe, static_cast<uint16_t>(2 + TcpV4().size()));
     testing::Put16(pppoe, 0x0021);
     testing::Append(pppoe, TcpV4());
+    // The frame outlives the decoded packet, whose payload points into it.
+    const Bytes frame = testing::Ethernet(0x8864, pppoe);
     DecodedPacket packet;
-    ASSERT_EQ(DecodePacket(DLT_EN10MB, Raw(testing::Ethernet(0x8864, pppoe)), packet), DecodeResult::kOk);
+    ASSERT_EQ(DecodePacket(DLT_EN10MB, Raw(frame), packet), DecodeResult::kOk);
     ExpectTcpV4(packet);
 }
 
@@ -134,12 +136,14 @@ TEST(PcapDecode, BsdLoopbackBothByteOrders) {
 
 TEST(PcapDecode, RawIpLinkTypes) {
     DecodedPacket packet;
+    const Bytes v4 = TcpV4();
+    const Bytes v6 = TcpV6();
     for (const int link_type : {DLT_RAW, kLinkTypeRaw, kLinkTypeIpv4}) {
-        ASSERT_EQ(DecodePacket(link_type, Raw(TcpV4()), packet), DecodeResult::kOk) << link_type;
+        ASSERT_EQ(DecodePacket(link_type, Raw(v4), packet), DecodeResult::kOk) << link_type;
         ExpectTcpV4(packet);
     }
     for (const int link_type : {DLT_RAW, kLinkTypeIpv6}) {
-        ASSERT_EQ(DecodePacket(link_type, Raw(TcpV6()), packet), DecodeResult::kOk) << link_type;
+        ASSERT_EQ(DecodePacket(link_type, Raw(v6), packet), DecodeResult::kOk) << link_type;
         EXPECT_EQ(packet.ip_version, 6);
     }
     EXPECT_EQ(DecodePacket(kLinkTypeIpv4, Raw(TcpV6()), packet), DecodeResult::kMalformed);
