@@ -141,7 +141,7 @@ TEST(SensorCorpus, ProxyConnectTunnel) {
     EXPECT_NE(tls.front()->Field("subject").find("CN=lfoup01-b.cloudsink.net"), std::string::npos);
 }
 
-/// Every capture file below the corpus, compressed ones included.
+/// Lists every capture file below the corpus, compressed ones included.
 std::vector<fs::path> CorpusCaptures(const fs::path& corpus) {
     std::vector<fs::path> captures;
     for (const auto& entry : fs::recursive_directory_iterator(corpus)) {
@@ -258,8 +258,8 @@ TEST(SensorCorpus, AgreesWithTshark) {
         std::set<std::pair<int64_t, std::string>> ours_sni;
         std::set<std::pair<int64_t, std::string>> ours_http;
         std::set<std::pair<int64_t, std::string>> ours_sha1;
-        // Handshakes that unmask reports as malformed carry no fingerprint or certificate, where
-        // tshark still prints what it could read; they are left out of the comparison.
+        // Handshakes that unmask reports as malformed carry no fingerprint or certificate, while
+        // tshark still prints what it could read. They are left out of the comparison.
         std::set<int64_t> malformed_ports;
         for (const SensorRow& row : read.rows) {
             const int64_t client_port = row.Field("direction") == "In" ? row.remote_port : row.local_port;

@@ -26,7 +26,7 @@ struct ReassemblyOutput {
     uint64_t* gaps = nullptr;         ///< the direction's gap counter
 };
 
-/// What a segment contributed.
+/// Contribution of one segment to the stream.
 enum class SegmentOutcome : uint8_t {
     kNew,           ///< only bytes not seen before
     kRetransmitted, ///< some or all bytes were already seen (delivered once)

@@ -178,8 +178,8 @@ private:
         }
     }
 
-    /// A CONNECT (or Upgrade) tunnel opened: the client's bytes after the request, which the
-    /// HTTP dissector held until the proxy replied, usually start a TLS session to the target.
+    /// Starts TLS dissection of an opened CONNECT (or Upgrade) tunnel. The client's bytes after the
+    /// request, kept by the HTTP dissector until the proxy replied, usually begin a TLS session.
     void StartTunnel() {
         const std::string& prefix = http_->tunnel_prefix();
         const std::span<const uint8_t> client_bytes(reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
@@ -267,7 +267,7 @@ public:
 private:
     static constexpr size_t kMaxEntries = 4096;
 
-    /// One letter per certificate: 'b' before its validity, 'v' inside it, 'a' after it.
+    /// Returns one letter per certificate: 'b' before its validity, 'v' inside it, 'a' after it.
     static std::string ValidityPhases(const Entry& entry, int64_t at_seconds) {
         std::string phases;
         for (const dissect::Certificate& certificate : entry.chain) {

@@ -112,11 +112,8 @@ Status ReadSensorInputs(const std::vector<InputInfo>& inputs, const Schema& outp
     }
     PacketOptions packet_options;
     packet_options.trust_store = trust_store ? &*trust_store : nullptr;
-    packet_options.flows.is_internal = [networks = site.internal_networks.empty() ? DefaultInternalNetworks()
-                                                                                  : site.internal_networks](
-                                           const IpAddress& address) {
-        return std::any_of(networks.begin(), networks.end(),
-                           [&](const IpNetwork& network) { return NetworkContains(network, address); });
+    packet_options.flows.is_internal = [networks = site.internal_networks](const IpAddress& address) {
+        return IsInternalAddress(address, networks);
     };
 
     // Task 0 reads all Zeek logs; tasks 1..n read one capture each.

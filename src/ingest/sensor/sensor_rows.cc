@@ -90,7 +90,7 @@ std::string_view ClassifyIpType(std::string_view text, const std::vector<IpNetwo
     if (InsideAny(special.link_local, *address)) {
         return "LinkLocal";
     }
-    if (InsideAny(internal_networks.empty() ? DefaultInternalNetworks() : internal_networks, *address)) {
+    if (IsInternalAddress(*address, internal_networks)) {
         return "Private";
     }
     if (InsideAny(special.reserved, *address)) {
@@ -119,6 +119,10 @@ bool IsEstablishedConnState(std::string_view conn_state, bool moved_data) {
     return conn_state == "OTH" && moved_data;
 }
 
+bool IsInternalAddress(const IpAddress& address, const std::vector<IpNetwork>& internal_networks) {
+    return InsideAny(internal_networks.empty() ? DefaultInternalNetworks() : internal_networks, address);
+}
+
 std::string_view ConnectionActionType(const SensorEvent& event, bool established,
                                       const std::vector<IpNetwork>& internal_networks) {
     if (event.transport == "icmp") {
@@ -127,17 +131,38 @@ std::string_view ConnectionActionType(const SensorEvent& event, bool established
     if (!established) {
         return "ConnectionFailed";
     }
-    const std::vector<IpNetwork>& networks = internal_networks.empty() ? DefaultInternalNetworks() : internal_networks;
     const std::optional<IpAddress> originator = ParseIpAddress(event.originator_ip);
     const std::optional<IpAddress> responder = ParseIpAddress(event.responder_ip);
     const bool inbound =
-        responder && InsideAny(networks, *responder) && !(originator && InsideAny(networks, *originator));
+        responder && IsInternalAddress(*responder, internal_networks) &&
+        !(originator && IsInternalAddress(*originator, internal_networks));
     return inbound ? "InboundConnectionAccepted" : "ConnectionSuccess";
 }
 
 SensorRowBuilder::SensorRowBuilder(const Schema& output, const SensorSite& site) : output_(output), site_(site) {
     if (site_.internal_networks.empty()) {
         site_.internal_networks = DefaultInternalNetworks();
+    }
+    // Each output column's role is found once here, not per row.
+    static const std::pair<std::string_view, ColumnRole> kRoles[] = {
+        {"Timestamp", ColumnRole::kTimestamp},     {"TimeGenerated", ColumnRole::kTimestamp},
+        {"DeviceId", ColumnRole::kDeviceId},       {"DeviceName", ColumnRole::kDeviceName},
+        {"ActionType", ColumnRole::kActionType},   {"RemoteIP", ColumnRole::kRemoteIp},
+        {"RemotePort", ColumnRole::kRemotePort},   {"RemoteUrl", ColumnRole::kRemoteUrl},
+        {"LocalIP", ColumnRole::kLocalIp},         {"LocalPort", ColumnRole::kLocalPort},
+        {"Protocol", ColumnRole::kProtocol},       {"LocalIPType", ColumnRole::kLocalIpType},
+        {"RemoteIPType", ColumnRole::kRemoteIpType}, {"ReportId", ColumnRole::kReportId},
+        {"AdditionalFields", ColumnRole::kAdditionalFields}, {"SentBytes", ColumnRole::kSentBytes},
+        {"ReceivedBytes", ColumnRole::kReceivedBytes}, {"Type", ColumnRole::kType},
+    };
+    for (const Field& field : output_) {
+        ColumnRole role = ColumnRole::kNull;
+        for (const auto& [name, candidate] : kRoles) {
+            if (field.name == name) {
+                role = candidate;
+            }
+        }
+        roles_.push_back(role);
     }
     StartChunk();
 }
@@ -193,44 +218,60 @@ void SensorRowBuilder::Add(const SensorEvent& event) {
     const std::string& device_name = host_name == host_names_.end() ? local_ip : host_name->second;
 
     for (size_t i = 0; i < output_.size(); ++i) {
-        const std::string& name = output_[i].name;
         Column& column = chunk_.columns[i];
-        if (name == "Timestamp" || name == "TimeGenerated") {
+        switch (roles_[i]) {
+        case ColumnRole::kTimestamp:
             column.AppendInt(event.timestamp + kUnixEpochTicks);  // datetime columns count from 0001-01-01
-        } else if (name == "DeviceId") {
+            break;
+        case ColumnRole::kDeviceId:
+        case ColumnRole::kLocalIp:
             AppendText(column, local_ip);
-        } else if (name == "DeviceName") {
+            break;
+        case ColumnRole::kDeviceName:
             AppendText(column, device_name);
-        } else if (name == "ActionType") {
+            break;
+        case ColumnRole::kActionType:
             AppendText(column, event.action_type);
-        } else if (name == "RemoteIP") {
+            break;
+        case ColumnRole::kRemoteIp:
             AppendText(column, remote_ip);
-        } else if (name == "RemotePort") {
+            break;
+        case ColumnRole::kRemotePort:
             column.AppendInt(remote_port);
-        } else if (name == "RemoteUrl") {
+            break;
+        case ColumnRole::kRemoteUrl:
             AppendText(column, event.remote_url);
-        } else if (name == "LocalIP") {
-            AppendText(column, local_ip);
-        } else if (name == "LocalPort") {
+            break;
+        case ColumnRole::kLocalPort:
             column.AppendInt(local_port);
-        } else if (name == "Protocol") {
+            break;
+        case ColumnRole::kProtocol:
             AppendText(column, ProtocolName(event.transport));
-        } else if (name == "LocalIPType") {
+            break;
+        case ColumnRole::kLocalIpType:
             AppendText(column, ClassifyIpType(local_ip, site_.internal_networks));
-        } else if (name == "RemoteIPType") {
+            break;
+        case ColumnRole::kRemoteIpType:
             AppendText(column, ClassifyIpType(remote_ip, site_.internal_networks));
-        } else if (name == "ReportId") {
+            break;
+        case ColumnRole::kReportId:
             column.AppendInt(next_report_id_);
-        } else if (name == "AdditionalFields") {
+            break;
+        case ColumnRole::kAdditionalFields:
             AppendText(column, additional);
-        } else if (name == "SentBytes") {
+            break;
+        case ColumnRole::kSentBytes:
             sent ? column.AppendInt(*sent) : column.AppendNull();
-        } else if (name == "ReceivedBytes") {
+            break;
+        case ColumnRole::kReceivedBytes:
             received ? column.AppendInt(*received) : column.AppendNull();
-        } else if (name == "Type") {
+            break;
+        case ColumnRole::kType:
             AppendText(column, "DeviceNetworkEvents");
-        } else {
+            break;
+        case ColumnRole::kNull:
             column.AppendNull();
+            break;
         }
     }
     ++next_report_id_;

@@ -1,6 +1,6 @@
 // DeviceNetworkEvents rows derived from network sensors (Zeek logs, packet captures).
 //
-// A sensor sees both ends of a connection, so each event names the originator and the responder.
+// A sensor observes both ends of a connection, so each event names the originator and the responder.
 // SensorRowBuilder picks the local side the way Defender's device view would: the endpoint
 // inside the site's internal networks, else the originator. It fills LocalIPType and
 // RemoteIPType from those networks, which Defender itself leaves empty on inspected rows.
@@ -20,8 +20,8 @@
 namespace unmask::ingest {
 
 /// Builder of the AdditionalFields JSON object text, keys in insertion order. Values that
-/// Defender stores as JSON strings ("true", "200") go through AddString so that rules written
-/// for Defender compare them the same way; unmask's own keys may use numbers, bools and arrays.
+/// Defender stores as JSON strings ("true", "200") go through AddString, so that rules written
+/// for Defender compare them the same way. unmask's own keys may use numbers, bools and arrays.
 class JsonObjectBuilder {
 public:
     void AddString(std::string_view key, std::string_view value);
@@ -80,6 +80,10 @@ std::string_view ClassifyIpType(std::string_view address, const std::vector<IpNe
 /// as not applicable to sensor-only input.
 const Schema& SensorSchema();
 
+/// True when `address` is inside `internal_networks`, or inside DefaultInternalNetworks() when
+/// that list is empty.
+bool IsInternalAddress(const IpAddress& address, const std::vector<IpNetwork>& internal_networks);
+
 /// True when Zeek's conn_state shows an established TCP connection: S1, SF, S2, S3, RSTO, RSTR,
 /// or OTH (picked up mid-stream) when payload moved.
 bool IsEstablishedConnState(std::string_view conn_state, bool moved_data);
@@ -116,10 +120,18 @@ public:
     Chunk TakeChunk();
 
 private:
+    /// What the builder writes into an output column.
+    enum class ColumnRole : uint8_t {
+        kNull, kTimestamp, kDeviceId, kDeviceName, kActionType, kRemoteIp, kRemotePort, kRemoteUrl, kLocalIp,
+        kLocalPort, kProtocol, kLocalIpType, kRemoteIpType, kReportId, kAdditionalFields, kSentBytes,
+        kReceivedBytes, kType,
+    };
+
     void StartChunk();
     void AppendText(Column& column, std::string_view text);
 
     Schema output_;
+    std::vector<ColumnRole> roles_;  ///< one per column of output_
     SensorSite site_;
     std::shared_ptr<StringArena> arena_;  ///< string bytes of the current chunk
     std::unordered_map<std::string, std::string> host_names_;

@@ -192,9 +192,7 @@ std::optional<RecordError> ReadCount(const ZeekRecord& record, std::string_view 
 
 bool IsInternal(std::string_view text, const std::vector<IpNetwork>& internal) {
     const std::optional<IpAddress> address = ParseIpAddress(text);
-    const std::vector<IpNetwork>& networks = internal.empty() ? DefaultInternalNetworks() : internal;
-    return address && std::any_of(networks.begin(), networks.end(),
-                                  [&](const IpNetwork& network) { return NetworkContains(network, *address); });
+    return address && IsInternalAddress(*address, internal);
 }
 
 namespace {
