@@ -88,6 +88,7 @@ struct TlsClientHello {
     uint16_t record_version = 0;
     uint16_t legacy_version = 0;
     bool sslv2_format = false;
+    std::string random; ///< the 32 raw bytes; empty for an SSLv2-format hello
     std::vector<uint16_t> cipher_suites;
     std::vector<uint32_t> sslv2_cipher_specs; ///< all 3-byte specs of an SSLv2 hello, in order
     std::vector<uint8_t> compression_methods;
@@ -112,6 +113,7 @@ struct TlsServerHello {
     uint16_t record_version = 0;
     uint16_t legacy_version = 0;
     uint16_t selected_version = 0; ///< supported_versions extension, else legacy_version
+    std::string random;            ///< the 32 raw bytes; empty for an SSLv2 server hello
     uint16_t cipher_suite = 0;
     uint8_t compression_method = 0;
     std::vector<uint16_t> extensions; ///< in wire order

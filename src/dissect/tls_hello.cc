@@ -261,7 +261,7 @@ bool IsHelloRetryRequestRandom(std::span<const uint8_t> random) {
 bool ParseClientHello(std::span<const uint8_t> body, TlsClientHello& hello, HelloIssues& issues) {
     Reader reader(body);
     hello.legacy_version = reader.Read16();
-    reader.ReadBytes(32);
+    hello.random = ToString(reader.ReadBytes(32));
     auto session_id = reader.ReadVector(1);
     hello.session_id = ToString(session_id);
     hello.session_id_length = session_id.size();
@@ -281,7 +281,9 @@ bool ParseClientHello(std::span<const uint8_t> body, TlsClientHello& hello, Hell
 bool ParseServerHello(std::span<const uint8_t> body, TlsServerHello& hello, HelloIssues& issues) {
     Reader reader(body);
     hello.legacy_version = reader.Read16();
-    hello.hello_retry_request = IsHelloRetryRequestRandom(reader.ReadBytes(32));
+    const auto random = reader.ReadBytes(32);
+    hello.random = ToString(random);
+    hello.hello_retry_request = IsHelloRetryRequestRandom(random);
     auto session_id = reader.ReadVector(1);
     hello.session_id = ToString(session_id);
     hello.cipher_suite = reader.Read16();

@@ -306,6 +306,53 @@ TEST(ZeekHttp, DefenderKeysAndUrl) {
     EXPECT_EQ(Key(row, "resp_mime_types"), R"(["text/html"])");
 }
 
+// Zeek writes http.log for TLS connections it decrypted (SSL::keylog_file) or saw behind a
+// TLS-intercepting proxy; the request row then carries the session's SNI and fingerprints.
+TEST(ZeekHttp, DecryptedRequestCarriesItsTlsSession) {
+    const fs::path dir = MakeTempDir("http-tls");
+    const std::string sha256 = std::string(64, 'c');
+    WriteFile(dir / "ssl.log",
+              TsvHeader("ssl", kSslNewFields, kSslNewTypes) +
+                  "1700000000.5\tCf\t10.0.0.5\t50000\t198.51.100.7\t443\tTLSv12\t"
+                  "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\tx25519\tallowed.example.com\tF\t-\thttp/1.1\tT\tCsxknGIi\t" +
+                  sha256 + "\t(empty)\tT\tok\tja3hash\tja3shash\tt12d1516h1_8daaf6152771_02713d6af862\n");
+    WriteFile(dir / "x509.log", TsvHeader("x509", kX509Fields, kX509Types) + "1700000000.6\t" + sha256 +
+                                    "\t3\t0A1C\tCN=allowed.example.com,O=Example\tCN=Example CA\t1690000000.000000\t"
+                                    "1720000000.000000\trsaEncryption\tsha256WithRSAEncryption\trsa\t2048\t65537\t-\t"
+                                    "allowed.example.com,www.allowed.example.com\t-\t-\t-\tF\t-\tT\tF\n");
+    WriteFile(dir / "http.log",
+              TsvHeader("http",
+                        "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\ttrans_depth\tmethod\thost\turi\t"
+                        "version\tuser_agent\tstatus_code",
+                        "time\tstring\taddr\tport\taddr\tport\tcount\tstring\tstring\tstring\tstring\tstring\tcount") +
+                  "1700000000.7\tCf\t10.0.0.5\t50000\t198.51.100.7\t443\t1\tGET\thidden.example.net\t/poll\t1.1\t"
+                  "Mozilla/5.0\t200\n"
+                  "1700000009.7\tCplain\t10.0.0.5\t50009\t198.51.100.8\t80\t1\tGET\twww.example.org\t/\t1.1\t"
+                  "curl/8.0\t200\n");
+    const auto outcome =
+        ReadLogs({(dir / "http.log").string(), (dir / "ssl.log").string(), (dir / "x509.log").string()});
+    ASSERT_TRUE(outcome.status.ok()) << outcome.status.message();
+    const Row* fronted = nullptr;
+    const Row* plain = nullptr;
+    for (const Row& row : outcome.rows) {
+        if (row.action_type == "HttpConnectionInspected") {
+            (Key(row, "uid") == "Cf" ? fronted : plain) = &row;
+        }
+    }
+    ASSERT_NE(fronted, nullptr);
+    ASSERT_NE(plain, nullptr);
+    EXPECT_EQ(Key(*fronted, "host"), "hidden.example.net");
+    EXPECT_EQ(Key(*fronted, "tls"), "true");
+    EXPECT_EQ(Key(*fronted, "tls_server_name"), "allowed.example.com");
+    EXPECT_EQ(Key(*fronted, "tls_version"), "TLSv12");
+    EXPECT_EQ(Key(*fronted, "tls_ja3"), "ja3hash");
+    EXPECT_EQ(Key(*fronted, "tls_ja4"), "t12d1516h1_8daaf6152771_02713d6af862");
+    EXPECT_EQ(Key(*fronted, "tls_cert_names"),
+              R"(["allowed.example.com","www.allowed.example.com"])");
+    EXPECT_FALSE(Key(*plain, "tls").has_value());
+    EXPECT_FALSE(Key(*plain, "tls_server_name").has_value());
+}
+
 TEST(ZeekDns, FieldsAndHostNames) {
     const fs::path dir = MakeTempDir("dns");
     const std::string dns_fields =

@@ -137,4 +137,23 @@ void JsonObjectBuilder::AddNumberArray(std::string_view key, const std::vector<i
 
 std::string JsonObjectBuilder::Finish() const { return text_.empty() ? std::string("{}") : text_ + "}"; }
 
+void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context) {
+    fields.AddBool("tls", true);
+    const std::pair<std::string_view, const std::string*> texts[] = {{"tls_server_name", &context.server_name},
+                                                                     {"tls_version", &context.version},
+                                                                     {"tls_ja3", &context.ja3},
+                                                                     {"tls_ja4", &context.ja4}};
+    for (const auto& [key, value] : texts) {
+        if (!value->empty()) {
+            fields.AddString(key, *value);
+        }
+    }
+    if (context.client_grease) {
+        fields.AddBool("tls_client_grease", *context.client_grease);
+    }
+    if (!context.certificate_names.empty()) {
+        fields.AddStringArray("tls_cert_names", context.certificate_names);
+    }
+}
+
 }  // namespace unmask::ingest

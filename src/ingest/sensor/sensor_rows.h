@@ -42,6 +42,22 @@ private:
 /// Appends `value` as a JSON string literal (quoted, escaped, invalid UTF-8 replaced by U+FFFD).
 void AppendJsonString(std::string& out, std::string_view value);
 
+/// The TLS session that carried an HTTP request, for requests read from decrypted TLS (a capture
+/// with its key log, or Zeek's http.log next to the ssl.log of the same uid). Its facts go on the
+/// request's row under `tls_` keys, so that rules can compare the Host with the SNI (domain
+/// fronting) and the user agent with the TLS stack that sent it.
+struct HttpTlsContext {
+    std::string server_name;           ///< SNI of the ClientHello, "" when absent
+    std::string version;               ///< "TLSv13", ...
+    std::string ja3;
+    std::string ja4;
+    std::optional<bool> client_grease; ///< the ClientHello carried GREASE values (RFC 8701)
+    std::vector<std::string> certificate_names; ///< leaf subject CN and DNS SANs, when known
+};
+
+/// Adds the `tls_*` keys of `context` to an HttpConnectionInspected row's fields.
+void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context);
+
 /// One event seen by a sensor, before the local side is chosen.
 struct SensorEvent {
     int64_t timestamp = 0;  ///< 100 ns ticks since the Unix epoch

@@ -17,6 +17,8 @@ constexpr size_t kDetectBytes = 64 * 1024;
 // names are only counted, so a noisy sensor's weird.log cannot exhaust memory.
 constexpr size_t kMaxWeirdNamesPerUid = 16;
 constexpr size_t kMaxWeirdUids = 1'000'000;
+/// TLS sessions kept for the http.log join; more are not joined.
+constexpr size_t kMaxTlsUids = 1'000'000;
 
 using RecordHandler = std::function<Status(ZeekLogReader& reader, const ZeekRecord& record)>;
 
@@ -61,6 +63,8 @@ private:
     std::unordered_map<std::string, std::vector<std::string>> weird_by_uid_;
     std::unordered_set<std::string> ssl_uids_;
     std::unordered_map<std::string, ConnBytes> conn_bytes_;
+    /// TLS sessions by uid, kept only when an http.log is read as well.
+    std::unordered_map<std::string, HttpTlsContext> tls_by_uid_;
 };
 
 bool ZeekReadRun::Has(LogKind kind) const {
@@ -231,6 +235,9 @@ Status ZeekReadRun::ReadRows() {
             return RejectRecord(reader, record, *error);
         }
         ++zeek_stats_.records_by_log["ssl"];
+        if (uid && Has(LogKind::kHttp) && tls_by_uid_.size() < kMaxTlsUids) {
+            tls_by_uid_.emplace(std::string(*uid), TlsContextForHttp(record, certs_));
+        }
         ++(bytes != nullptr ? zeek_stats_.ssl_with_conn : zeek_stats_.ssl_without_conn);
         zeek_stats_.ssl_with_cert += join.cert_found ? 1 : 0;
         zeek_stats_.ssl_cert_missing += join.cert_missing ? 1 : 0;
@@ -238,7 +245,14 @@ Status ZeekReadRun::ReadRows() {
     }));
     UNMASK_TRY(ForEachRecord(LogKind::kHttp, true, [&](ZeekLogReader& reader, const ZeekRecord& record) {
         event = SensorEvent();
-        if (auto error = MapHttp(record, event)) {
+        const HttpTlsContext* tls = nullptr;
+        if (!tls_by_uid_.empty()) {
+            if (const std::optional<std::string_view> uid = record.Text("uid")) {
+                const auto found = tls_by_uid_.find(std::string(*uid));
+                tls = found == tls_by_uid_.end() ? nullptr : &found->second;
+            }
+        }
+        if (auto error = MapHttp(record, tls, event)) {
             return RejectRecord(reader, record, *error);
         }
         ++zeek_stats_.records_by_log["http"];

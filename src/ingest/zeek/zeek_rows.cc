@@ -335,7 +335,7 @@ std::optional<RecordError> MapConn(const ZeekRecord& record, const std::vector<I
     return std::nullopt;
 }
 
-std::optional<RecordError> MapHttp(const ZeekRecord& record, SensorEvent& event) {
+std::optional<RecordError> MapHttp(const ZeekRecord& record, const HttpTlsContext* tls, SensorEvent& event) {
     if (auto error = ReadEndpoints(record, event)) {
         return error;
     }
@@ -361,6 +361,9 @@ std::optional<RecordError> MapHttp(const ZeekRecord& record, SensorEvent& event)
                                    "resp_mime_types", "client_header_names", "server_header_names"}) {
         AddList(json, record, field);
     }
+    if (tls != nullptr) {
+        AddHttpTlsContext(json, *tls);
+    }
     event.additional_fields = json.Finish();
     return std::nullopt;
 }
@@ -379,6 +382,31 @@ std::optional<std::string_view> LeafCertificateKey(const ZeekRecord& record) {
         }
     }
     return std::nullopt;
+}
+
+HttpTlsContext TlsContextForHttp(const ZeekRecord& record, const CertMap& certs) {
+    HttpTlsContext context;
+    context.server_name = record.Text("server_name").value_or("");
+    context.version = record.Text("version").value_or("");
+    context.ja3 = record.Text("ja3").value_or("");
+    context.ja4 = record.Text("ja4").value_or("");
+    if (const std::optional<std::string_view> key = LeafCertificateKey(record)) {
+        const auto found = certs.find(std::string(*key));
+        if (found != certs.end()) {
+            const std::string& subject = found->second.subject;
+            const size_t cn = subject.find("CN=");
+            if (cn != std::string::npos) {
+                context.certificate_names.push_back(subject.substr(cn + 3, subject.find(',', cn) - cn - 3));
+            }
+            for (const std::string& name : found->second.san_dns) {
+                if (std::find(context.certificate_names.begin(), context.certificate_names.end(), name) ==
+                    context.certificate_names.end()) {
+                    context.certificate_names.push_back(name);
+                }
+            }
+        }
+    }
+    return context;
 }
 
 std::optional<RecordError> MapSsl(const ZeekRecord& record, const ConnBytes* bytes, const CertMap& certs,

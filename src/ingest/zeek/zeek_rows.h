@@ -77,8 +77,12 @@ std::optional<std::pair<std::string, std::string>> PtrHostName(const ZeekRecord&
 std::optional<RecordError> MapConn(const ZeekRecord& record, const std::vector<IpNetwork>& internal,
                                    const std::vector<std::string>* weird_names, SensorEvent& event);
 
-/// http.log → HttpConnectionInspected.
-std::optional<RecordError> MapHttp(const ZeekRecord& record, SensorEvent& event);
+/// http.log → HttpConnectionInspected. `tls` (may be null) is the TLS session of the same uid,
+/// present when Zeek decrypted TLS or sat behind a TLS-intercepting proxy.
+std::optional<RecordError> MapHttp(const ZeekRecord& record, const HttpTlsContext* tls, SensorEvent& event);
+
+/// The facts of an ssl.log record that an http.log record of the same uid carries.
+HttpTlsContext TlsContextForHttp(const ZeekRecord& record, const CertMap& certs);
 
 /// Join results of one ssl record.
 struct SslJoin {
