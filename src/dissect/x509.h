@@ -110,4 +110,8 @@ private:
 /// ignores ASCII case and one trailing dot.
 bool CertificateMatchesName(const Certificate& certificate, std::string_view name);
 
+/// True when the DNS name `name` matches one certificate name `pattern` (a SAN or CN) by the
+/// rules of CertificateMatchesName.
+bool DnsNameMatches(std::string_view pattern, std::string_view name);
+
 } // namespace unmask::dissect

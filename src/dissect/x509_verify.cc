@@ -202,4 +202,9 @@ bool CertificateMatchesName(const Certificate& certificate, std::string_view nam
     return MatchesPattern(host, certificate.common_name);
 }
 
+bool DnsNameMatches(std::string_view pattern, std::string_view name) {
+    const std::string host = LowerWithoutTrailingDot(name);
+    return !host.empty() && MatchesPattern(host, pattern);
+}
+
 } // namespace unmask::dissect

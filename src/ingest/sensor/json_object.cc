@@ -1,8 +1,10 @@
 // AdditionalFields JSON text for sensor rows.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
+#include "dissect/x509.h"
 #include "ingest/sensor/sensor_rows.h"
 
 namespace unmask::ingest {
@@ -137,7 +139,7 @@ void JsonObjectBuilder::AddNumberArray(std::string_view key, const std::vector<i
 
 std::string JsonObjectBuilder::Finish() const { return text_.empty() ? std::string("{}") : text_ + "}"; }
 
-void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context) {
+void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context, std::string_view host) {
     fields.AddBool("tls", true);
     const std::pair<std::string_view, const std::string*> texts[] = {{"tls_server_name", &context.server_name},
                                                                      {"tls_version", &context.version},
@@ -153,6 +155,11 @@ void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context)
     }
     if (!context.certificate_names.empty()) {
         fields.AddStringArray("tls_cert_names", context.certificate_names);
+        if (!host.empty()) {
+            const bool covered = std::any_of(context.certificate_names.begin(), context.certificate_names.end(),
+                                             [&](const std::string& name) { return dissect::DnsNameMatches(name, host); });
+            fields.AddBool("tls_cert_covers_host", covered);
+        }
     }
 }
 

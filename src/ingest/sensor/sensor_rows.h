@@ -55,8 +55,9 @@ struct HttpTlsContext {
     std::vector<std::string> certificate_names; ///< leaf subject CN and DNS SANs, when known
 };
 
-/// Adds the `tls_*` keys of `context` to an HttpConnectionInspected row's fields.
-void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context);
+/// Adds the `tls_*` keys of `context` to the fields of an HttpConnectionInspected row for `host`.
+/// `tls_cert_covers_host` says whether a certificate name matches the Host, when names are known.
+void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context, std::string_view host);
 
 /// One event seen by a sensor, before the local side is chosen.
 struct SensorEvent {

@@ -362,7 +362,7 @@ std::optional<RecordError> MapHttp(const ZeekRecord& record, const HttpTlsContex
         AddList(json, record, field);
     }
     if (tls != nullptr) {
-        AddHttpTlsContext(json, *tls);
+        AddHttpTlsContext(json, *tls, record.Text("host").value_or(""));
     }
     event.additional_fields = json.Finish();
     return std::nullopt;
