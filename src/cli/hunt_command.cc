@@ -95,7 +95,8 @@ void AppendRules(std::string& out, const detect::HuntOutcome& outcome) {
         }
         out += line + "\n";
         for (const auto& [name, value] : run.overrides) {
-            out += fmt::format("    parameter {} = {} (site configuration)\n", name, value);
+            out += fmt::format("    parameter {} = {} ({})\n", name, value,
+                               name == run.lookback_from_option ? "--lookback" : "site configuration");
         }
         for (const std::string& note : run.notes) {
             out += "    note: " + note + "\n";
@@ -160,6 +161,9 @@ void AddHuntCommand(CLI::App& app, HuntCommandOptions& options) {
                      "Value of now() for the rules: 'latest' (the newest Timestamp in the inputs) or a datetime "
                      "such as 2024-03-10T12:00:00Z")
         ->capture_default_str();
+    hunt->add_option("--lookback", options.lookback,
+                     "Window of every rule that has a Lookback parameter, such as 7d or 90d (default: each rule's "
+                     "own, 24h in the pack); unmask.yaml's per-rule setting wins");
 
     hunt->add_option("--format", options.format,
                      "Output format: table, jsonl, csv or ocsf (default: table on a terminal, else csv for a .csv "
@@ -211,6 +215,14 @@ int RunHuntCommand(const HuntCommandOptions& options) {
         hunt.config_path = kDefaultConfigFile;
     }
     hunt.now = options.now;
+    if (!options.lookback.empty()) {
+        if (!ParseTimeSpan(options.lookback)) {
+            std::cerr << "unmask: --lookback must be a KQL timespan such as 7d, 36h or 90m, not '" << options.lookback
+                      << "'\n";
+            return kExitError;
+        }
+        hunt.lookback = options.lookback;
+    }
     hunt.merge = !options.no_merge;
     hunt.rule_ids = options.rule_ids;
     hunt.read_options.strict = options.strict;

@@ -18,6 +18,7 @@ struct HuntCommandOptions {
     std::string rules_dir;   ///< --rules, else $UNMASK_RULES_DIR, else rules/ in the current directory
     std::string config_path; ///< --config, else unmask.yaml in the current directory when present
     std::string now = "latest";
+    std::string lookback;
     std::string format; ///< empty: table when standard output is a terminal, else by the -o extension
     std::string output_path;
     std::string html_path; ///< --html: also write the HTML report here

@@ -117,7 +117,8 @@ Status CheckReferences(const std::vector<Rule>& rules, const SiteConfig& config,
 /// Parameter values for BuildRuleQuery: the site configuration's overrides, with unquoted text
 /// for string parameters quoted, the lists loaded from files for parameters of their names, and
 /// the internal networks for an InternalNetworks parameter.
-std::map<std::string, std::string> RuleOverrides(const Rule& rule, const SiteConfig& config) {
+std::map<std::string, std::string> RuleOverrides(const Rule& rule, const SiteConfig& config,
+                                                 const std::string& lookback) {
     std::map<std::string, std::string> overrides;
     auto settings = config.rules.find(rule.id);
     if (settings != config.rules.end()) {
@@ -136,6 +137,14 @@ std::map<std::string, std::string> RuleOverrides(const Rule& rule, const SiteCon
         const RuleParameter* parameter = FindParameter(rule, list.name);
         if (parameter != nullptr && parameter->type == Type::kDynamic && overrides.count(list.name) == 0) {
             overrides[list.name] = ListLiteral(list);
+        }
+    }
+    if (!lookback.empty()) {
+        for (const RuleParameter& parameter : rule.parameters) {
+            if (ToLower(parameter.name) == kLookbackParameter && parameter.type == Type::kTimeSpan &&
+                overrides.count(parameter.name) == 0) {
+                overrides[parameter.name] = lookback;
+            }
         }
     }
     const RuleParameter* networks = FindParameter(rule, kInternalNetworksParameter);
@@ -276,7 +285,12 @@ Status PlanRule(const Rule& rule, const HuntOptions& options, const SiteConfig& 
         return Status::Ok();
     }
 
-    run.overrides = RuleOverrides(rule, config);
+    run.overrides = RuleOverrides(rule, config, options.lookback);
+    for (const auto& [name, value] : run.overrides) {
+        if (!options.lookback.empty() && ToLower(name) == kLookbackParameter && value == options.lookback) {
+            run.lookback_from_option = name;
+        }
+    }
     run.lookback_ticks = LookbackOf(rule, run.overrides);
     run.reason = MissingColumnsReason(rule, session.schema());
     if (!run.reason.empty()) {
@@ -465,6 +479,13 @@ Result<HuntOutcome> RunHunt(const HuntOptions& options) {
         outcome.notes.push_back("now() is more than a day after the newest input row (" +
                                 FormatDateTime(*outcome.stats.max_timestamp) +
                                 "), so rules that look back from now() see few or no rows; use --now latest");
+    } else if (options.lookback.empty() && outcome.stats.min_timestamp &&
+               outcome.now_ticks - *outcome.stats.min_timestamp > kTicksPerDay) {
+        outcome.notes.push_back(
+            "the inputs begin at " + FormatDateTime(*outcome.stats.min_timestamp) +
+            ", more than a day before now() (" + FormatDateTime(outcome.now_ticks) +
+            "), so rules with the pack's 24 h Lookback do not judge the older rows; widen every rule's window with "
+            "--lookback (such as --lookback 30d) or set --now inside the inputs");
     }
     outcome.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return outcome;

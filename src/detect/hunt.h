@@ -26,6 +26,9 @@ struct HuntOptions {
     /// now() of the rules: "latest" (the newest Timestamp in the inputs, for replayed exports), a
     /// datetime, or empty for the wall clock.
     std::string now = "latest";
+    /// A timespan ("30d") that replaces the Lookback parameter of every rule that has one, unless
+    /// the site configuration sets it for that rule; empty keeps each rule's own.
+    std::string lookback;
     bool merge = true;                 ///< merge findings about the same entity (MergeFindings)
     std::vector<std::string> rule_ids; ///< run only these rules, even when disabled; empty = all enabled
     ingest::ReadOptions read_options;
@@ -51,6 +54,7 @@ struct RuleRun {
     RuleStatus status = RuleStatus::kRan;
     std::string reason;                           ///< why not applicable, disabled or failed
     std::map<std::string, std::string> overrides; ///< parameters set by the site configuration
+    std::string lookback_from_option; ///< the parameter that HuntOptions::lookback set, "" when none
     std::vector<std::string> notes;               ///< binder notes (extension columns used, ...)
     size_t result_rows = 0;
     size_t findings = 0; ///< findings from this rule that survived the allowlist

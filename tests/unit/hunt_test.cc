@@ -625,6 +625,46 @@ TEST_F(HuntEndToEnd, NowFarAfterTheInputsIsNoted) {
     EXPECT_NE(outcome->notes[0].find("more than a day after the newest input row"), std::string::npos);
 }
 
+// Rows older than a rule's 24 h window are not judged; the summary says so, and --lookback widens
+// every rule's window.
+TEST(HuntLookback, OlderRowsAreNotedAndLookbackWidensTheWindow) {
+    const fs::path dir = TempDir() / "lookback";
+    fs::create_directories(dir);
+    const fs::path input = dir / "export.csv";
+    {
+        std::ofstream out(input, std::ios::binary);
+        out << "Timestamp,DeviceName,ActionType,RemoteIP,RemoteIPType,RemotePort,InitiatingProcessFileName,"
+               "InitiatingProcessFolderPath,InitiatingProcessCommandLine,InitiatingProcessId\n";
+        for (const char* time : {"2024-03-01T09:00:00Z", "2024-03-01T10:00:00Z", "2024-03-01T11:00:00Z"}) {
+            out << time << ",wks-1,ConnectionSuccess,45.65.176.21,Public,443,rundll32.exe,c:\\windows\\system32,"
+                << "rundll32.exe x,4242\n";
+        }
+        out << "2024-03-04T09:00:00Z,wks-1,ConnectionSuccess,45.65.176.21,Public,443,rundll32.exe,"
+               "c:\\windows\\system32,rundll32.exe x,4242\n";
+    }
+    HuntOptions options;
+    options.inputs = {input.string()};
+    options.rules_dir = kRulesDir.string();
+    options.rule_ids = {"tls-port-process"};
+    auto outcome = unmask::detect::RunHunt(options);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+    EXPECT_TRUE(outcome->findings.empty());
+    ASSERT_EQ(outcome->notes.size(), 1u);
+    EXPECT_NE(outcome->notes[0].find("more than a day before now()"), std::string::npos) << outcome->notes[0];
+    EXPECT_NE(outcome->notes[0].find("--lookback"), std::string::npos);
+
+    options.lookback = "7d";
+    outcome = unmask::detect::RunHunt(options);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+    ASSERT_EQ(outcome->findings.size(), 1u);
+    EXPECT_EQ(outcome->findings[0].count, 4);
+    EXPECT_TRUE(outcome->notes.empty());
+    ASSERT_EQ(outcome->rules.size(), 1u);
+    EXPECT_EQ(outcome->rules[0].lookback_from_option, "Lookback");
+    EXPECT_EQ(outcome->rules[0].lookback_ticks, 7 * unmask::kTicksPerDay);
+    fs::remove_all(dir);
+}
+
 TEST_F(HuntEndToEnd, ResultDoesNotDependOnThreads) {
     HuntOptions options = Options();
     options.read_options.threads = 1;

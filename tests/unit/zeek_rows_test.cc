@@ -349,6 +349,7 @@ TEST(ZeekHttp, DecryptedRequestCarriesItsTlsSession) {
     EXPECT_EQ(Key(*fronted, "tls_ja4"), "t12d1516h1_8daaf6152771_02713d6af862");
     EXPECT_EQ(Key(*fronted, "tls_cert_names"),
               R"(["allowed.example.com","www.allowed.example.com"])");
+    EXPECT_EQ(Key(*fronted, "tls_cert_covers_host"), "false");
     EXPECT_FALSE(Key(*plain, "tls").has_value());
     EXPECT_FALSE(Key(*plain, "tls_server_name").has_value());
 }
