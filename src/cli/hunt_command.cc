@@ -188,6 +188,7 @@ void AddHuntCommand(CLI::App& app, HuntCommandOptions& options) {
     hunt->add_flag("--strict", options.strict, "Stop at the first malformed input record instead of skipping it");
     hunt->add_flag("--quiet,-q", options.quiet, "Do not print progress or the run summary");
     hunt->add_option("--max-record-bytes", options.max_record_bytes, "Longest accepted input record in bytes");
+    hunt->add_option("--tls-keylog", options.tls_key_log, "NSS key log (SSLKEYLOGFILE) of the capture: decrypt the TLS sessions it holds keys for and read the HTTP inside");
 }
 
 std::string FormatHuntSummary(const detect::HuntOutcome& outcome) {
@@ -229,6 +230,7 @@ int RunHuntCommand(const HuntCommandOptions& options) {
     hunt.read_options.threads =
         options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     hunt.read_options.max_record_bytes = options.max_record_bytes;
+    hunt.read_options.tls_key_log_path = options.tls_key_log;
     if (!options.quiet && isatty(STDERR_FILENO)) {
         hunt.progress = [](const std::string& message) {
             std::cerr << "\33[2K\runmask: " << message << "\n";

@@ -29,6 +29,7 @@ struct HuntCommandOptions {
     bool strict = false;
     bool quiet = false;
     size_t max_record_bytes = 16 * 1024 * 1024;
+    std::string tls_key_log;
 };
 
 /// Adds the `hunt` subcommand to `app`, storing parsed values in `options`, which must outlive

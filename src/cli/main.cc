@@ -39,7 +39,7 @@ std::string ReadFile(const std::string& path, std::string& error) {
 int RunQueryCommand(const std::string& query_text, const std::string& query_file, const std::string& now,
                     const std::string& format_name, const std::string& output_path,
                     const std::vector<std::string>& inputs, bool strict, bool strict_schema, bool explain, int threads,
-                    size_t max_record_bytes, bool quiet) {
+                    size_t max_record_bytes, const std::string& tls_key_log, bool quiet) {
     unmask::detect::QueryRequest request;
     if (!query_file.empty()) {
         std::string error;
@@ -63,6 +63,7 @@ int RunQueryCommand(const std::string& query_text, const std::string& query_file
     request.read_options.threads =
         threads > 0 ? threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     request.read_options.max_record_bytes = max_record_bytes;
+    request.read_options.tls_key_log_path = tls_key_log;
 
     unmask::output::ResultFormat format = unmask::output::ResultFormat::kCsv;
     if (!format_name.empty()) {
@@ -133,6 +134,7 @@ int main(int argc, char** argv) {
     bool quiet = false;
     int threads = 0;
     size_t max_record_bytes = 16 * 1024 * 1024;
+    std::string tls_key_log;
     query->add_option("--file,-f", query_file, "Read the KQL query from this file");
     query->add_option("--now", now,
                       "Value of now() and the base of ago(): 'latest' (the newest Timestamp in the inputs) or a "
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
     query->add_flag("--quiet,-q", quiet, "Do not print the run summary");
     query->add_option("--threads", threads, "Worker threads (default: one per core)");
     query->add_option("--max-record-bytes", max_record_bytes, "Longest accepted input record in bytes");
+    query->add_option("--tls-keylog", tls_key_log, "NSS key log (SSLKEYLOGFILE) of the capture: decrypt the TLS sessions it holds keys for and read the HTTP inside");
     query->add_option("args", positional, "'KQL TEXT' followed by input files, or only input files with --file");
 
     unmask::cli::RulesCommandOptions rules_options;
@@ -193,7 +196,7 @@ int main(int argc, char** argv) {
             inputs.erase(inputs.begin());
         }
         return RunQueryCommand(query_text, query_file, now, format, output_path, inputs, strict, strict_schema,
-                               explain, threads, max_record_bytes, quiet);
+                               explain, threads, max_record_bytes, tls_key_log, quiet);
     }
     return kExitError;
 }

@@ -16,6 +16,7 @@
 #include "cli/run_summary.h"
 #include "detect/query_runner.h"
 #include "detect/site_config.h"
+#include "dissect/tls_keylog.h"
 #include "dissect/x509.h"
 #include "ingest/pcap/packet_source.h"
 #include "ingest/sensor/packet_rows.h"
@@ -107,6 +108,7 @@ void AddConvertCommand(CLI::App& app, ConvertCommandOptions& options) {
     convert->add_flag("--strict", options.strict, "Stop at the first malformed input record instead of skipping it");
     convert->add_flag("--quiet,-q", options.quiet, "Do not print the run summary");
     convert->add_option("--threads", options.threads, "Worker threads (default: one per core)");
+    convert->add_option("--tls-keylog", options.tls_key_log, "NSS key log (SSLKEYLOGFILE) of the capture: decrypt the TLS sessions it holds keys for and read the HTTP inside");
 }
 
 int RunConvertCommand(const ConvertCommandOptions& options) {
@@ -120,6 +122,7 @@ int RunConvertCommand(const ConvertCommandOptions& options) {
     request.text = "DeviceNetworkEvents";
     request.inputs = options.inputs;
     request.read_options.strict = options.strict;
+    request.read_options.tls_key_log_path = options.tls_key_log;
     request.read_options.threads =
         options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     if (!LoadInternalNetworks(options.config_path, request.read_options.internal_networks)) {
@@ -168,6 +171,8 @@ void AddCaptureCommand(CLI::App& app, CaptureCommandOptions& options) {
     capture->add_option("--config", options.config_path,
                         "Site configuration whose internal_networks orient the rows (default: ./unmask.yaml)");
     capture->add_flag("--quiet,-q", options.quiet, "Do not print the capture summary");
+    capture->add_option("--tls-keylog", options.tls_key_log,
+                        "NSS key log (SSLKEYLOGFILE) to decrypt TLS sessions with; read once at the start");
 }
 
 int RunCaptureCommand(const CaptureCommandOptions& options) {
@@ -200,6 +205,17 @@ int RunCaptureCommand(const CaptureCommandOptions& options) {
     }
     ingest::PacketOptions packet_options;
     packet_options.trust_store = trust_store ? &*trust_store : nullptr;
+    // NOTE: the key log is read once, so sessions that a browser logs after the start stay encrypted.
+    std::optional<dissect::TlsKeyLog> key_log;
+    if (!options.tls_key_log.empty()) {
+        auto loaded = dissect::TlsKeyLog::Load(options.tls_key_log);
+        if (!loaded.ok()) {
+            std::cerr << "unmask: " << loaded.status().message() << "\n";
+            return kExitError;
+        }
+        key_log.emplace(std::move(loaded).value());
+        packet_options.key_log = &*key_log;
+    }
 
     std::ofstream file;
     std::ostream* out = OpenOutput(options.output_path, file);

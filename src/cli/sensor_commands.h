@@ -16,6 +16,7 @@ struct ConvertCommandOptions {
     bool strict = false;
     bool quiet = false;
     int threads = 0;
+    std::string tls_key_log;
 };
 
 struct CaptureCommandOptions {
@@ -29,6 +30,7 @@ struct CaptureCommandOptions {
     std::string format;
     std::string config_path;
     bool quiet = false;
+    std::string tls_key_log;
 };
 
 void AddConvertCommand(CLI::App& app, ConvertCommandOptions& options);

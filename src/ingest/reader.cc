@@ -385,6 +385,11 @@ void CaptureStats::Add(const CaptureStats& other) {
     flows += other.flows;
     peak_flows_in_flight = std::max(peak_flows_in_flight, other.peak_flows_in_flight);
     tls_handshakes += other.tls_handshakes;
+    tls_decrypted += other.tls_decrypted;
+    tls_without_key += other.tls_without_key;
+    tls_decryption_failed += other.tls_decryption_failed;
+    key_log_sessions = std::max(key_log_sessions, other.key_log_sessions);
+    key_log_malformed_lines = std::max(key_log_malformed_lines, other.key_log_malformed_lines);
     http_requests += other.http_requests;
     certificates += other.certificates;
     invalid_certificates += other.invalid_certificates;

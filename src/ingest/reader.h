@@ -92,6 +92,8 @@ struct ReadOptions {
     std::vector<IpNetwork> internal_networks;
     /// Verify certificate chains seen in captures against the system trust store.
     bool verify_certificates = true;
+    /// NSS key log (SSLKEYLOGFILE) whose sessions are decrypted in captures; empty for none.
+    std::string tls_key_log_path;
 };
 
 /// Reject reasons: the keys of ReadStats::rejected_by_reason and RejectExample::reason.
@@ -131,6 +133,13 @@ struct CaptureStats {
     uint64_t flows = 0;
     uint64_t peak_flows_in_flight = 0;  ///< largest number of open flows in any one capture
     uint64_t tls_handshakes = 0;
+    /// TLS sessions by the outcome of decryption with a key log (all zero without one).
+    uint64_t tls_decrypted = 0;
+    uint64_t tls_without_key = 0;
+    uint64_t tls_decryption_failed = 0;
+    uint64_t key_log_sessions = 0;        ///< sessions in the key log
+    uint64_t key_log_malformed_lines = 0; ///< key log lines skipped as malformed
+    std::vector<std::string> key_log_examples; ///< "file:line: reason" of the first malformed lines
     uint64_t http_requests = 0;
     uint64_t certificates = 0;
     uint64_t invalid_certificates = 0;

@@ -11,7 +11,9 @@
 #include "dissect/http.h"
 #include "dissect/stream.h"
 #include "dissect/tls.h"
+#include "dissect/tls_hello.h"
 #include "dissect/x509.h"
+#include "ingest/sensor/flow_dissection.h"
 #include "table/datetime.h"
 
 namespace unmask::ingest {
@@ -21,16 +23,6 @@ using dissect::Direction;
 
 /// Rows are handed on in chunks of this many rows.
 constexpr size_t kRowsPerChunk = 4096;
-/// Bytes of each direction kept to compute the first payload's entropy and printable ratio.
-constexpr size_t kSampleBytes = 512;
-/// Bytes gathered before a flow's protocol is decided, so a hello split into tiny segments is
-/// still recognised.
-constexpr size_t kDecideBytes = 8;
-
-/// Client data chunks of an unrecognised flow searched for a TLS record that follows a cleartext
-/// preamble.
-constexpr int kMaxPreambleChunks = 4;
-
 /// Server ports whose service is TLS from the first byte.
 constexpr std::array<int64_t, 12> kTlsPorts = {443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 8443};
 /// Server ports whose service is a cleartext protocol that never starts with a TLS record.
@@ -82,130 +74,6 @@ std::string MakeUid(uint64_t seed, uint64_t flow_id) {
     }
     return uid;
 }
-
-/// Protocol recognised from a flow's first payload bytes.
-enum class FlowProtocol { kUndecided, kTls, kHttp, kOther };
-
-/// Protocol state of one flow.
-class FlowDissection : public pcap::FlowApplication {
-public:
-    void OnData(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) override {
-        Sample(direction, bytes);
-        if (protocol_ == FlowProtocol::kUndecided) {
-            head_.insert(head_.end(), bytes.begin(), bytes.end());
-            head_direction_ = direction;
-            if (head_.size() < kDecideBytes) {
-                return;
-            }
-            Decide();
-            const std::vector<uint8_t> head = std::move(head_);
-            head_.clear();
-            Dispatch(head_direction_, head, timestamp);
-            return;
-        }
-        Dispatch(direction, bytes, timestamp);
-    }
-
-    void OnGap(Direction direction, uint64_t missing_bytes) override {
-        if (tls_) {
-            tls_->Gap(direction, missing_bytes);
-        }
-        if (http_) {
-            http_->Gap(direction, missing_bytes);
-        }
-    }
-
-    /// Decides the protocol of a flow that ended with fewer than kDecideBytes of payload.
-    void Finish(int64_t timestamp) {
-        if (protocol_ == FlowProtocol::kUndecided && !head_.empty()) {
-            Decide();
-            const std::vector<uint8_t> head = std::move(head_);
-            head_.clear();
-            Dispatch(head_direction_, head, timestamp);
-        }
-        if (tls_) {
-            tls_->Finish();
-        }
-        if (http_) {
-            http_->Finish();
-        }
-    }
-
-    /// HTTP connections carry many requests, so the whole stream is parsed; the HTTP dissector
-    /// buffers only headers and counts bodies.
-    bool WantsWholeStream() const override { return protocol_ == FlowProtocol::kHttp && !http_->tunnel(); }
-
-    FlowProtocol protocol() const { return protocol_; }
-    bool tls_after_preamble() const { return tls_after_preamble_; }
-    const dissect::TlsDissector* tls() const { return tls_.get(); }
-    const dissect::HttpDissector* http() const { return http_.get(); }
-    const std::vector<uint8_t>& sample(Direction direction) const { return samples_[DirectionIndex(direction)]; }
-
-private:
-    void Decide() {
-        if (dissect::LooksLikeTlsStart(head_)) {
-            protocol_ = FlowProtocol::kTls;
-            tls_ = std::make_unique<dissect::TlsDissector>();
-        } else if (dissect::LooksLikeHttpRequest(head_) || dissect::LooksLikeHttpResponse(head_)) {
-            protocol_ = FlowProtocol::kHttp;
-            http_ = std::make_unique<dissect::HttpDissector>();
-        } else {
-            protocol_ = FlowProtocol::kOther;
-        }
-    }
-
-    void Dispatch(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) {
-        if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
-            client_chunks_before_tls_ < kMaxPreambleChunks) {
-            // TLS after a cleartext preamble (a SOCKS handshake, STARTTLS): a later client chunk
-            // that starts with a TLS record begins the session.
-            ++client_chunks_before_tls_;
-            if (dissect::LooksLikeTlsStart(bytes)) {
-                tls_ = std::make_unique<dissect::TlsDissector>();
-                tls_after_preamble_ = true;
-            }
-        }
-        if (protocol_ == FlowProtocol::kHttp && !http_->tunnel()) {
-            const size_t consumed = http_->Feed(direction, bytes, timestamp);
-            if (!http_->tunnel()) {
-                return;
-            }
-            bytes = bytes.subspan(std::min(consumed, bytes.size()));
-            StartTunnel();
-        }
-        if (tls_) {
-            tls_->Feed(direction, bytes);
-        }
-    }
-
-    /// Starts TLS dissection of an opened CONNECT (or Upgrade) tunnel. The client's bytes after the
-    /// request, kept by the HTTP dissector until the proxy replied, usually begin a TLS session.
-    void StartTunnel() {
-        const std::string& prefix = http_->tunnel_prefix();
-        const std::span<const uint8_t> client_bytes(reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
-        if (!tls_ && (client_bytes.empty() || dissect::LooksLikeTlsStart(client_bytes))) {
-            tls_ = std::make_unique<dissect::TlsDissector>();
-        }
-        if (tls_ && !client_bytes.empty()) {
-            tls_->Feed(Direction::kToServer, client_bytes);
-        }
-    }
-
-    void Sample(Direction direction, std::span<const uint8_t> bytes) {
-        std::vector<uint8_t>& sample = samples_[DirectionIndex(direction)];
-        const size_t take = std::min(bytes.size(), kSampleBytes - std::min(kSampleBytes, sample.size()));
-        sample.insert(sample.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
-    }
-
-    FlowProtocol protocol_ = FlowProtocol::kUndecided;
-    int client_chunks_before_tls_ = 0;
-    bool tls_after_preamble_ = false;
-    std::vector<uint8_t> head_;
-    Direction head_direction_ = Direction::kToServer;
-    std::array<std::vector<uint8_t>, 2> samples_;
-    std::unique_ptr<dissect::TlsDissector> tls_;
-    std::unique_ptr<dissect::HttpDissector> http_;
-};
 
 /// Parsed certificates and the chain verification of recently seen certificate chains. Servers
 /// present the same chain on every connection, and parsing and verifying with OpenSSL costs far
@@ -289,7 +157,7 @@ public:
         : options_(options), builder_(builder), flush_(flush), uid_seed_(uid_seed), stats_(stats) {}
 
     std::unique_ptr<pcap::FlowApplication> OnFlowStart(const pcap::FlowRecord& /*flow*/) override {
-        return std::make_unique<FlowDissection>();
+        return std::make_unique<FlowDissection>(options_.key_log);
     }
 
     void OnFlowEnd(const pcap::FlowRecord& flow, pcap::FlowApplication* application) override {
@@ -304,10 +172,10 @@ public:
         const std::string uid = MakeUid(uid_seed_, flow.id);
         AddConnection(flow, dissection, uid);
         if (dissection != nullptr && dissection->http() != nullptr) {
-            AddHttp(flow, *dissection->http(), uid);
+            AddHttp(flow, dissection->http()->transactions(), uid, nullptr);
         }
         if (dissection != nullptr && dissection->tls() != nullptr) {
-            AddTls(flow, *dissection->tls(), uid);
+            AddTls(flow, *dissection, uid);
         }
         if (builder_.rows() >= kRowsPerChunk) {
             status_ = flush_(builder_.TakeChunk());
@@ -329,8 +197,11 @@ private:
     }
 
     void AddConnection(const pcap::FlowRecord& flow, const FlowDissection* dissection, const std::string& uid);
-    void AddHttp(const pcap::FlowRecord& flow, const dissect::HttpDissector& http, const std::string& uid);
-    void AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissector& tls, const std::string& uid);
+    /// Adds a row per transaction; `tls` is the session of requests read from decrypted TLS.
+    void AddHttp(const pcap::FlowRecord& flow, const std::vector<dissect::HttpTransaction>& transactions,
+                 const std::string& uid, const HttpTlsContext* tls);
+    /// Adds the TLS row, and the rows of HTTP read from inside the session when it was decrypted.
+    void AddTls(const pcap::FlowRecord& flow, const FlowDissection& dissection, const std::string& uid);
 
     const PacketOptions& options_;
     SensorRowBuilder& builder_;
@@ -392,8 +263,9 @@ void RowObserver::AddConnection(const pcap::FlowRecord& flow, const FlowDissecti
     builder_.Add(event);
 }
 
-void RowObserver::AddHttp(const pcap::FlowRecord& flow, const dissect::HttpDissector& http, const std::string& uid) {
-    for (const dissect::HttpTransaction& transaction : http.transactions()) {
+void RowObserver::AddHttp(const pcap::FlowRecord& flow, const std::vector<dissect::HttpTransaction>& transactions,
+                          const std::string& uid, const HttpTlsContext* tls) {
+    for (const dissect::HttpTransaction& transaction : transactions) {
         const dissect::HttpRequest& request = transaction.request;
         SensorEvent event = BaseEvent(flow);
         event.timestamp = request.timestamp != 0 ? request.timestamp : flow.first_timestamp;
@@ -431,14 +303,17 @@ void RowObserver::AddHttp(const pcap::FlowRecord& flow, const dissect::HttpDisse
         if (!transaction.problems.empty()) {
             fields.AddStringArray("http_problems", transaction.problems);
         }
+        if (tls != nullptr) {
+            AddHttpTlsContext(fields, *tls, request.host);
+        }
         event.additional_fields = fields.Finish();
         builder_.Add(event);
         ++stats_.http_requests;
     }
 }
 
-void RowObserver::AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissector& tls, const std::string& uid) {
-    const dissect::TlsFacts& facts = tls.facts();
+void RowObserver::AddTls(const pcap::FlowRecord& flow, const FlowDissection& dissection, const std::string& uid) {
+    const dissect::TlsFacts& facts = dissection.tls()->facts();
     if (!facts.tls_detected && !facts.client_hello) {
         return;
     }
@@ -462,9 +337,12 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissect
     fields.AddString("ssl_history", facts.ssl_history);
     fields.AddString("uid", uid);
 
-    stats_.certificates += facts.server_certificates_der.size();
-    CertificateCache::Entry* cached =
-        facts.server_certificates_der.empty() ? nullptr : &certificates_.Lookup(facts.server_certificates_der, stats_);
+    // TLS 1.3 encrypts the certificates; a decrypted handshake gives them back.
+    const std::vector<std::string>& der_chain = facts.server_certificates_der.empty()
+                                                    ? dissection.decrypted_certificates()
+                                                    : facts.server_certificates_der;
+    stats_.certificates += der_chain.size();
+    CertificateCache::Entry* cached = der_chain.empty() ? nullptr : &certificates_.Lookup(der_chain, stats_);
     static const std::vector<dissect::Certificate> kNoChain;
     const std::vector<dissect::Certificate>& chain = cached != nullptr ? cached->chain : kNoChain;
     if (!chain.empty()) {
@@ -481,15 +359,15 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissect
         }
         if (options_.trust_store != nullptr) {
             const dissect::ChainVerification& verification = certificates_.Verify(
-                *cached, facts.server_certificates_der, *options_.trust_store, flow.first_timestamp / kTicksPerSecond);
+                *cached, der_chain, *options_.trust_store, flow.first_timestamp / kTicksPerSecond);
             fields.AddString("validation_status", verification.status);
         }
         fields.AddString("cert_sha1", leaf.sha1);
         fields.AddString("cert_serial", leaf.serial);
         fields.AddStringArray("san_dns", leaf.san_dns);
         fields.AddBool("self_signed", leaf.self_signed);
-        fields.AddString("not_valid_before", FormatDateTime(leaf.not_valid_before * kTicksPerSecond));
-        fields.AddString("not_valid_after", FormatDateTime(leaf.not_valid_after * kTicksPerSecond));
+        fields.AddString("not_valid_before", FormatDateTime(leaf.not_valid_before * kTicksPerSecond + kUnixEpochTicks));
+        fields.AddString("not_valid_after", FormatDateTime(leaf.not_valid_after * kTicksPerSecond + kUnixEpochTicks));
         fields.AddString("key_type", leaf.key_type);
         fields.AddNumber("key_length", leaf.key_length);
         fields.AddString("sig_alg", leaf.signature_algorithm);
@@ -536,9 +414,47 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const dissect::TlsDissect
     fields.AddStringArray("tls_evidence", evidence);
     fields.AddNumber("orig_tls_records", static_cast<int64_t>(facts.records[0]));
     fields.AddNumber("resp_tls_records", static_cast<int64_t>(facts.records[1]));
+    if (dissection.decryption_attempted()) {
+        const std::string outcome = dissection.decryption_outcome();
+        fields.AddString("decryption", outcome);
+        ++(outcome == "decrypted" ? stats_.tls_decrypted : outcome == "no_key" ? stats_.tls_without_key
+                                                                                : stats_.tls_decryption_failed);
+    }
     event.additional_fields = fields.Finish();
     builder_.Add(event);
     ++stats_.tls_handshakes;
+
+    const dissect::HttpDissector* http1 = dissection.decrypted_http();
+    const dissect::Http2Dissector* http2 = dissection.decrypted_http2();
+    if (http1 == nullptr && http2 == nullptr) {
+        return;
+    }
+    HttpTlsContext context;
+    context.server_name = server_name;
+    context.version = facts.version;
+    context.ja3 = facts.ja3;
+    context.ja4 = facts.ja4;
+    if (facts.client_hello) {
+        const dissect::TlsClientHello& hello = *facts.client_hello;
+        const auto grease = [](const auto& values) {
+            return std::any_of(values.begin(), values.end(), [](uint16_t v) { return dissect::IsGreaseValue(v); });
+        };
+        context.client_grease =
+            grease(hello.cipher_suites) || grease(hello.extensions) || grease(hello.supported_groups);
+    }
+    if (!chain.empty()) {
+        const dissect::Certificate& leaf = chain.front();
+        if (!leaf.common_name.empty()) {
+            context.certificate_names.push_back(leaf.common_name);
+        }
+        for (const std::string& name : leaf.san_dns) {
+            if (std::find(context.certificate_names.begin(), context.certificate_names.end(), name) ==
+                context.certificate_names.end()) {
+                context.certificate_names.push_back(name);
+            }
+        }
+    }
+    AddHttp(flow, http1 != nullptr ? http1->transactions() : http2->transactions(), uid, &context);
 }
 
 uint64_t HashPath(const std::string& path) {

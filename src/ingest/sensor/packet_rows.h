@@ -17,6 +17,7 @@
 #include "ingest/sensor/sensor_rows.h"
 
 namespace unmask::dissect {
+class TlsKeyLog;
 class TrustStore;
 }
 
@@ -28,6 +29,9 @@ struct PacketOptions {
     /// Verify certificate chains against this store; nullptr skips verification, and rows then
     /// carry no `validation_status`.
     const dissect::TrustStore* trust_store = nullptr;
+    /// Decrypt TLS sessions whose secrets this key log holds, and dissect the HTTP inside them;
+    /// nullptr reads TLS as it is on the wire.
+    const dissect::TlsKeyLog* key_log = nullptr;
     /// Fail on the first packet cut inside its headers or malformed, instead of counting it.
     bool strict = false;
 };

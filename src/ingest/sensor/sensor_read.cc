@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "dissect/tls_keylog.h"
 #include "dissect/x509.h"
 #include "ingest/input_file.h"
 #include "ingest/sensor/packet_rows.h"
@@ -110,8 +111,17 @@ Status ReadSensorInputs(const std::vector<InputInfo>& inputs, const Schema& outp
         }
         // NOTE: without a system trust store (no ca-certificates package), rows carry no validation_status.
     }
+    std::optional<dissect::TlsKeyLog> key_log;
+    if (!options.tls_key_log_path.empty() && !captures.empty()) {
+        UNMASK_ASSIGN_OR_RETURN(dissect::TlsKeyLog loaded, dissect::TlsKeyLog::Load(options.tls_key_log_path));
+        key_log.emplace(std::move(loaded));
+        stats.captures.key_log_sessions += key_log->sessions();
+        stats.captures.key_log_malformed_lines += key_log->malformed_lines();
+        stats.captures.key_log_examples = key_log->malformed_examples();
+    }
     PacketOptions packet_options;
     packet_options.trust_store = trust_store ? &*trust_store : nullptr;
+    packet_options.key_log = key_log ? &*key_log : nullptr;
     packet_options.flows.is_internal = [networks = site.internal_networks](const IpAddress& address) {
         return IsInternalAddress(address, networks);
     };

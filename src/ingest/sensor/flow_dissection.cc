@@ -1,0 +1,327 @@
+#include "ingest/sensor/flow_dissection.h"
+
+#include <algorithm>
+
+namespace unmask::ingest {
+namespace {
+
+using dissect::Direction;
+
+/// Bytes gathered before a flow's protocol is decided, so a hello split into tiny segments is
+/// still recognised.
+constexpr size_t kDecideBytes = 8;
+/// Client data chunks of an unrecognised flow searched for a TLS record that follows a cleartext
+/// preamble.
+constexpr int kMaxPreambleChunks = 4;
+/// Server plaintext held while the client has not yet shown which protocol runs inside TLS.
+constexpr size_t kMaxHeldServerPlaintext = 64 * 1024;
+/// Decrypted TLS 1.3 server handshake bytes searched for the Certificate message.
+constexpr size_t kMaxServerHandshakeBytes = 256 * 1024;
+/// Certificates kept from a decrypted Certificate message, as TlsLimits::max_certificates.
+constexpr size_t kMaxDecryptedCertificates = 10;
+
+constexpr uint8_t kApplicationData = 23;
+constexpr uint8_t kHandshake = 22;
+constexpr uint8_t kCertificateMessage = 11;
+
+uint32_t Read24(std::span<const uint8_t> bytes, size_t at) {
+    return (uint32_t{bytes[at]} << 16) | (uint32_t{bytes[at + 1]} << 8) | bytes[at + 2];
+}
+
+/// Reads the certificate_list of a TLS 1.3 Certificate message body (RFC 8446 §4.4.2): a
+/// request context, then entries of a DER certificate and its extensions. Returns false when the
+/// lengths disagree.
+bool ParseTls13Certificates(std::span<const uint8_t> body, std::vector<std::string>& certificates) {
+    if (body.empty() || body.size() < size_t{1} + body[0] + 3) {
+        return false;
+    }
+    size_t at = size_t{1} + body[0];
+    const size_t list_end = at + 3 + Read24(body, at);
+    at += 3;
+    if (list_end > body.size()) {
+        return false;
+    }
+    while (at < list_end) {
+        if (list_end - at < 3) {
+            return false;
+        }
+        const size_t der_length = Read24(body, at);
+        at += 3;
+        if (list_end - at < der_length + 2) {
+            return false;
+        }
+        if (certificates.size() < kMaxDecryptedCertificates) {
+            certificates.emplace_back(reinterpret_cast<const char*>(body.data() + at), der_length);
+        }
+        at += der_length;
+        const size_t extensions_length = (size_t{body[at]} << 8) | body[at + 1];
+        at += 2 + extensions_length;
+    }
+    return at == list_end;
+}
+
+} // namespace
+
+void FlowDissection::OnData(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) {
+    timestamp_ = timestamp;
+    Sample(direction, bytes);
+    if (protocol_ == FlowProtocol::kUndecided) {
+        head_.insert(head_.end(), bytes.begin(), bytes.end());
+        head_direction_ = direction;
+        if (head_.size() < kDecideBytes) {
+            return;
+        }
+        Decide();
+        const std::vector<uint8_t> head = std::move(head_);
+        head_.clear();
+        Dispatch(head_direction_, head, timestamp);
+        return;
+    }
+    Dispatch(direction, bytes, timestamp);
+}
+
+void FlowDissection::OnGap(Direction direction, uint64_t missing_bytes) {
+    if (tls_) {
+        tls_->Gap(direction, missing_bytes);
+    }
+    if (http_) {
+        http_->Gap(direction, missing_bytes);
+    }
+    if (decryptor_) {
+        decryptor_->Gap(direction, missing_bytes);
+    }
+}
+
+void FlowDissection::Finish(int64_t timestamp) {
+    if (protocol_ == FlowProtocol::kUndecided && !head_.empty()) {
+        Decide();
+        const std::vector<uint8_t> head = std::move(head_);
+        head_.clear();
+        Dispatch(head_direction_, head, timestamp);
+    }
+    if (tls_) {
+        tls_->Finish();
+    }
+    if (http_) {
+        http_->Finish();
+    }
+    if (!inner_server_held_.empty() && inner_protocol_ == InnerProtocol::kUndecided) {
+        inner_protocol_ = InnerProtocol::kOther; // the client never spoke
+    }
+    if (inner_http_) {
+        inner_http_->Finish();
+    }
+    if (inner_http2_) {
+        inner_http2_->Finish();
+    }
+}
+
+bool FlowDissection::WantsWholeStream() const {
+    if (protocol_ == FlowProtocol::kHttp && !http_->tunnel()) {
+        return true;
+    }
+    // Until the key log lookup, and while a session decrypts, every byte is needed.
+    return decryptor_ != nullptr && (!session_looked_up_ || key_found_);
+}
+
+std::string FlowDissection::decryption_outcome() const {
+    if (session_looked_up_ && !key_found_) {
+        return "no_key";
+    }
+    if (decryptor_) {
+        return std::string(decryptor_->stats().outcome());
+    }
+    return decrypt_outcome_.empty() ? "no_session" : decrypt_outcome_;
+}
+
+void FlowDissection::Decide() {
+    if (dissect::LooksLikeTlsStart(head_)) {
+        protocol_ = FlowProtocol::kTls;
+        StartTls();
+    } else if (dissect::LooksLikeHttpRequest(head_) || dissect::LooksLikeHttpResponse(head_)) {
+        protocol_ = FlowProtocol::kHttp;
+        http_ = std::make_unique<dissect::HttpDissector>();
+    } else {
+        protocol_ = FlowProtocol::kOther;
+    }
+}
+
+void FlowDissection::StartTls() {
+    tls_ = std::make_unique<dissect::TlsDissector>();
+    if (key_log_ != nullptr) {
+        decryptor_ = std::make_unique<dissect::TlsDecryptor>(
+            [this](Direction direction, uint8_t content_type, std::span<const uint8_t> plaintext) {
+                OnPlaintext(direction, content_type, plaintext);
+            });
+    }
+}
+
+void FlowDissection::Dispatch(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) {
+    if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
+        client_chunks_before_tls_ < kMaxPreambleChunks) {
+        // TLS after a cleartext preamble (a SOCKS handshake, STARTTLS): a later client chunk
+        // that starts with a TLS record begins the session.
+        ++client_chunks_before_tls_;
+        if (dissect::LooksLikeTlsStart(bytes)) {
+            StartTls();
+            tls_after_preamble_ = true;
+        }
+    }
+    if (protocol_ == FlowProtocol::kHttp && !http_->tunnel()) {
+        const size_t consumed = http_->Feed(direction, bytes, timestamp);
+        if (!http_->tunnel()) {
+            return;
+        }
+        bytes = bytes.subspan(std::min(consumed, bytes.size()));
+        StartTunnel();
+    }
+    if (tls_) {
+        FeedTls(direction, bytes);
+    }
+}
+
+void FlowDissection::StartTunnel() {
+    // The client's bytes after a CONNECT (or Upgrade) request, kept by the HTTP dissector until
+    // the proxy replied, usually begin a TLS session.
+    const std::string& prefix = http_->tunnel_prefix();
+    const std::span<const uint8_t> client_bytes(reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
+    if (!tls_ && (client_bytes.empty() || dissect::LooksLikeTlsStart(client_bytes))) {
+        StartTls();
+    }
+    if (tls_ && !client_bytes.empty()) {
+        FeedTls(Direction::kToServer, client_bytes);
+    }
+}
+
+void FlowDissection::FeedTls(Direction direction, std::span<const uint8_t> bytes) {
+    tls_->Feed(direction, bytes);
+    if (!decryptor_) {
+        return;
+    }
+    // The ServerHello is parsed by the dissector before the decryptor sees the records after it.
+    if (!session_looked_up_ && tls_->facts().server_hello && tls_->facts().client_hello) {
+        SetDecryptionSession();
+        if (!decryptor_) {
+            return;
+        }
+    }
+    decryptor_->Feed(direction, bytes);
+}
+
+void FlowDissection::SetDecryptionSession() {
+    session_looked_up_ = true;
+    const dissect::TlsFacts& facts = tls_->facts();
+    auto parameters = dissect::MakeTlsSessionParameters(*facts.client_hello, *facts.server_hello);
+    if (!parameters.ok()) {
+        decrypt_outcome_ = "invalid_session";
+        decryptor_.reset();
+        return;
+    }
+    const dissect::TlsSessionSecrets* secrets = key_log_->Find(parameters.value().client_random);
+    if (secrets == nullptr) {
+        decryptor_.reset(); // no key: stop buffering the stream for it
+        return;
+    }
+    key_found_ = true;
+    if (!decryptor_->SetSession(parameters.value(), *secrets).ok()) {
+        decrypt_outcome_ = std::string(decryptor_->stats().outcome());
+        decryptor_.reset();
+    }
+}
+
+void FlowDissection::OnPlaintext(Direction direction, uint8_t content_type, std::span<const uint8_t> plaintext) {
+    if (content_type == kHandshake && direction == Direction::kToClient) {
+        OnServerHandshake(plaintext);
+        return;
+    }
+    if (content_type != kApplicationData || plaintext.empty()) {
+        return;
+    }
+    if (inner_protocol_ == InnerProtocol::kUndecided) {
+        const dissect::TlsFacts& facts = tls_->facts();
+        const std::string alpn = facts.server_hello ? facts.server_hello->alpn : std::string();
+        if (direction == Direction::kToServer) {
+            if (dissect::LooksLikeHttp2Preface(plaintext)) {
+                inner_protocol_ = InnerProtocol::kHttp2;
+            } else if (dissect::LooksLikeHttpRequest(plaintext)) {
+                inner_protocol_ = InnerProtocol::kHttp1;
+            } else {
+                inner_protocol_ = InnerProtocol::kOther;
+            }
+        } else if (alpn == "h2") {
+            inner_protocol_ = InnerProtocol::kHttp2; // the server's SETTINGS may precede the preface
+        } else {
+            // The client has not spoken yet; hold the server's bytes until it does.
+            if (inner_server_held_.size() + plaintext.size() <= kMaxHeldServerPlaintext) {
+                inner_server_held_.insert(inner_server_held_.end(), plaintext.begin(), plaintext.end());
+            } else {
+                inner_protocol_ = InnerProtocol::kOther;
+            }
+            return;
+        }
+        if (inner_protocol_ == InnerProtocol::kHttp1) {
+            inner_http_ = std::make_unique<dissect::HttpDissector>();
+        } else if (inner_protocol_ == InnerProtocol::kHttp2) {
+            dissect::Http2Limits limits;
+            limits.max_header_list_bytes = dissect::HttpLimits{}.max_header_bytes;
+            inner_http2_ = std::make_unique<dissect::Http2Dissector>(limits);
+        }
+        if (!inner_server_held_.empty() && inner_protocol_ != InnerProtocol::kOther) {
+            const std::vector<uint8_t> held = std::move(inner_server_held_);
+            inner_server_held_.clear();
+            if (direction == Direction::kToServer) {
+                FeedInner(direction, plaintext);
+                FeedInner(Direction::kToClient, held);
+                return;
+            }
+            FeedInner(Direction::kToClient, held);
+        }
+    }
+    FeedInner(direction, plaintext);
+}
+
+void FlowDissection::FeedInner(Direction direction, std::span<const uint8_t> plaintext) {
+    if (inner_http_ && !inner_http_->tunnel()) {
+        inner_http_->Feed(direction, plaintext, timestamp_);
+    } else if (inner_http2_) {
+        inner_http2_->Feed(direction, plaintext, timestamp_);
+    }
+}
+
+void FlowDissection::OnServerHandshake(std::span<const uint8_t> plaintext) {
+    // TLS 1.2 and earlier send the Certificate in clear; only TLS 1.3 encrypts it.
+    const dissect::TlsFacts& facts = tls_->facts();
+    if (certificates_read_ || !facts.server_hello || facts.server_hello->selected_version != 0x0304) {
+        return;
+    }
+    if (server_handshake_.size() + plaintext.size() > kMaxServerHandshakeBytes) {
+        certificates_read_ = true;
+        server_handshake_.clear();
+        return;
+    }
+    server_handshake_.insert(server_handshake_.end(), plaintext.begin(), plaintext.end());
+    size_t at = 0;
+    while (server_handshake_.size() - at >= 4) {
+        const std::span<const uint8_t> bytes(server_handshake_);
+        const size_t length = Read24(bytes, at + 1);
+        if (server_handshake_.size() - at - 4 < length) {
+            return; // the message continues in the next record
+        }
+        if (bytes[at] == kCertificateMessage) {
+            ParseTls13Certificates(bytes.subspan(at + 4, length), decrypted_certificates_);
+            certificates_read_ = true;
+            server_handshake_.clear();
+            server_handshake_.shrink_to_fit();
+            return;
+        }
+        at += 4 + length;
+    }
+}
+
+void FlowDissection::Sample(Direction direction, std::span<const uint8_t> bytes) {
+    std::vector<uint8_t>& sample = samples_[DirectionIndex(direction)];
+    const size_t take = std::min(bytes.size(), kPayloadSampleBytes - std::min(kPayloadSampleBytes, sample.size()));
+    sample.insert(sample.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
+}
+
+} // namespace unmask::ingest

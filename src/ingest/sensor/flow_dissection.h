@@ -1,0 +1,100 @@
+// Protocol state of one captured TCP or UDP flow: which protocol its first bytes show, the TLS
+// and HTTP dissectors fed with its reassembled streams, and, when a TLS key log names the session,
+// the decrypted HTTP/1.x or HTTP/2 inside TLS. Internal to the sensor path.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dissect/http.h"
+#include "dissect/http2.h"
+#include "dissect/stream.h"
+#include "dissect/tls.h"
+#include "dissect/tls_decrypt.h"
+#include "dissect/tls_keylog.h"
+#include "ingest/pcap/flow_table.h"
+
+namespace unmask::ingest {
+
+/// Protocol recognised from a flow's first payload bytes.
+enum class FlowProtocol { kUndecided, kTls, kHttp, kOther };
+
+/// Bytes of each direction kept to compute the first payload's entropy and printable ratio.
+inline constexpr size_t kPayloadSampleBytes = 512;
+
+class FlowDissection : public pcap::FlowApplication {
+public:
+    /// `key_log` (may be null) holds the secrets of TLS sessions to decrypt.
+    explicit FlowDissection(const dissect::TlsKeyLog* key_log) : key_log_(key_log) {}
+
+    void OnData(dissect::Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) override;
+    void OnGap(dissect::Direction direction, uint64_t missing_bytes) override;
+    /// Decides the protocol of a flow that ended with too few bytes, and finishes every dissector.
+    void Finish(int64_t timestamp);
+    /// HTTP connections and decrypted TLS sessions carry many requests, so the whole stream is
+    /// read; the dissectors buffer only headers and count bodies.
+    bool WantsWholeStream() const override;
+
+    FlowProtocol protocol() const { return protocol_; }
+    bool tls_after_preamble() const { return tls_after_preamble_; }
+    const dissect::TlsDissector* tls() const { return tls_.get(); }
+    const dissect::HttpDissector* http() const { return http_.get(); }
+    const std::vector<uint8_t>& sample(dissect::Direction direction) const {
+        return samples_[DirectionIndex(direction)];
+    }
+
+    /// True when a key log was given and the flow has TLS, so the TLS row reports decryption.
+    bool decryption_attempted() const { return key_log_ != nullptr && tls_ != nullptr; }
+    /// One word for the TLS row: "decrypted", "no_key" (the key log lacks the client random), or
+    /// TlsDecryptStats::outcome() ("authentication_failed", "unsupported_cipher", ...).
+    std::string decryption_outcome() const;
+    /// HTTP read from inside the decrypted session; null when none was found.
+    const dissect::HttpDissector* decrypted_http() const { return inner_http_.get(); }
+    const dissect::Http2Dissector* decrypted_http2() const { return inner_http2_.get(); }
+    /// The server's certificates from a decrypted TLS 1.3 handshake, leaf first; TLS 1.2 and
+    /// earlier send them in clear, in TlsFacts::server_certificates_der.
+    const std::vector<std::string>& decrypted_certificates() const { return decrypted_certificates_; }
+
+private:
+    void Decide();
+    void Dispatch(dissect::Direction direction, std::span<const uint8_t> bytes, int64_t timestamp);
+    void StartTls();
+    void StartTunnel();
+    void FeedTls(dissect::Direction direction, std::span<const uint8_t> bytes);
+    void SetDecryptionSession();
+    void OnPlaintext(dissect::Direction direction, uint8_t content_type, std::span<const uint8_t> plaintext);
+    void FeedInner(dissect::Direction direction, std::span<const uint8_t> plaintext);
+    void OnServerHandshake(std::span<const uint8_t> plaintext);
+    void Sample(dissect::Direction direction, std::span<const uint8_t> bytes);
+
+    const dissect::TlsKeyLog* key_log_;
+    FlowProtocol protocol_ = FlowProtocol::kUndecided;
+    int client_chunks_before_tls_ = 0;
+    bool tls_after_preamble_ = false;
+    std::vector<uint8_t> head_;
+    dissect::Direction head_direction_ = dissect::Direction::kToServer;
+    std::array<std::vector<uint8_t>, 2> samples_;
+    std::unique_ptr<dissect::TlsDissector> tls_;
+    std::unique_ptr<dissect::HttpDissector> http_;
+
+    // Decryption state.
+    std::unique_ptr<dissect::TlsDecryptor> decryptor_;
+    bool session_looked_up_ = false;
+    bool key_found_ = false;
+    std::string decrypt_outcome_; ///< kept when decryptor_ is released
+    int64_t timestamp_ = 0;       ///< time of the packet being fed, for the inner dissectors
+    enum class InnerProtocol { kUndecided, kHttp1, kHttp2, kOther };
+    InnerProtocol inner_protocol_ = InnerProtocol::kUndecided;
+    std::vector<uint8_t> inner_server_held_; ///< server plaintext that arrived before the client's
+    std::unique_ptr<dissect::HttpDissector> inner_http_;
+    std::unique_ptr<dissect::Http2Dissector> inner_http2_;
+    std::vector<uint8_t> server_handshake_; ///< decrypted TLS 1.3 server handshake bytes, bounded
+    bool certificates_read_ = false;
+    std::vector<std::string> decrypted_certificates_;
+};
+
+} // namespace unmask::ingest
