@@ -95,18 +95,25 @@ def write_config(work_dir, corpus):
     return path
 
 
-def hunt(args, config, case_id, inputs, work_dir):
+def hunt(args, config, case_id, inputs, work_dir, key_log=None):
     """Run `unmask hunt` on one case; return (fired rules, error text or None)."""
     out = os.path.join(work_dir, case_id + ".jsonl")
     log = os.path.join(work_dir, case_id + ".log")
     command = [args.unmask, "hunt", "--format", "jsonl", "--no-merge", "--now", "latest", "--rules", args.rules,
                "--config", config, "--threads", "1", "-o", out] + inputs
+    if key_log:
+        command += ["--tls-keylog", key_log]
     with open(log, "w") as log_file:
         status = subprocess.run(command, stdout=log_file, stderr=log_file).returncode
     if status != 0:
         with open(log) as log_file:
             return {}, f"exit status {status}: " + scoring.one_line(log_file.read(), 300)
     return scoring.read_findings(out), None
+
+
+def key_log_path(work_dir, case_id):
+    """Where a scenario with `keylog: true` writes its TLS session secrets."""
+    return os.path.join(work_dir, case_id + ".keys.log")
 
 
 def generate_traffic(cases, work_dir):
@@ -144,8 +151,12 @@ def generate_traffic(cases, work_dir):
                 command.append("--tls")
             if "sni" in scenario:
                 command += ["--sni", scenario["sni"]]
+            environment = dict(os.environ)
+            environment.pop("SSLKEYLOGFILE", None)
+            if scenario.get("keylog"):
+                environment["SSLKEYLOGFILE"] = key_log_path(work_dir, case["id"])
             log = open(os.path.join(work_dir, case["id"] + ".client.log"), "w")
-            clients.append((case["id"], subprocess.Popen(command, stdout=log, stderr=log, cwd=HERE)))
+            clients.append((case["id"], subprocess.Popen(command, stdout=log, stderr=log, cwd=HERE, env=environment)))
         failed = [case_id for case_id, process in clients if process.wait() != 0]
         capture.stop()
         capture = None
@@ -195,7 +206,9 @@ def main():
         captures = generate_traffic(generated_cases, work_dir) if generated_cases else {}
         results = [scoring.CaseResult(case, *future.result()) for case, future in zip(corpus_cases, corpus_futures)]
     for case in generated_cases:
-        results.append(scoring.CaseResult(case, *hunt(args, config, case["id"], [captures[case["id"]]], work_dir)))
+        key_log = key_log_path(work_dir, case["id"]) if case["scenario"].get("keylog") else None
+        results.append(
+            scoring.CaseResult(case, *hunt(args, config, case["id"], [captures[case["id"]]], work_dir, key_log)))
 
     print(scoring.text_report(results))
     print(f"\nelapsed {time.monotonic() - started:.0f} s; captures, configuration and findings in {work_dir}")

@@ -13,7 +13,13 @@ against its own test address. Scenarios:
 - updater: an application updater that fetches its manifest a few times and downloads a package;
 - metrics-agent: a monitoring agent posting JSON metrics every 2 s with 10 % jitter;
 - browser: curl with a browser user agent loading a page and its resources over HTTPS from a
-  server whose certificate a local CA signed.
+  server whose certificate a local CA signed;
+- fronting: a beacon that opens TLS to a front's name (--sni) and asks, inside the session, for
+  a hidden host on a CDN domain, as domain-fronted C2 does;
+- fake-chrome: an HTTPS beacon whose requests claim Chrome while its TLS stack is Python's.
+
+TLS clients write their session secrets to $SSLKEYLOGFILE when it is set (curl does the same),
+so that the harness can decrypt the capture.
 """
 
 import argparse
@@ -29,6 +35,10 @@ import time
 import profiles
 
 FIREFOX_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
+CHROME_USER_AGENT = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                     "Chrome/138.0.0.0 Safari/537.36")
+# A CloudFront distribution name of the shape CDNs give, standing for the hidden C2 endpoint.
+FRONTED_HOST = "d2x8k4m9q1w5z7.cloudfront.net"
 
 
 def read_response(stream):
@@ -73,6 +83,8 @@ def send_request(args, request, user_agent, default_host):
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
+            if os.environ.get("SSLKEYLOGFILE"):
+                context.keylog_filename = os.environ["SSLKEYLOGFILE"]
             stream = context.wrap_socket(raw, server_hostname=args.sni or default_host)
         stream.sendall(payload)
         return read_response(stream)
@@ -165,6 +177,25 @@ def browser(args):
         time.sleep(rng.uniform(1.0, 8.0))
 
 
+def fronting(args):
+    rng = random.Random()
+    request = {"method": "GET", "uri": "", "headers": [("Host", FRONTED_HOST), ("Accept", "*/*")]}
+    for check_in in range(10):
+        request["uri"] = f"/jquery-3.3.1.min.js?v={rng.randrange(10**6)}"
+        send_request(args, request, profiles.COBALT_STRIKE_PROFILES["jquery"]["user_agent"], FRONTED_HOST)
+        time.sleep(2.5 * (1.0 - rng.uniform(0.0, 0.3)))
+
+
+def fake_chrome(args):
+    rng = random.Random()
+    request = {"method": "GET", "uri": "", "headers": [("Accept", "text/html,application/xhtml+xml,*/*;q=0.8"),
+                                                        ("Accept-Language", "en-US,en;q=0.9")]}
+    for check_in in range(10):
+        request["uri"] = f"/api/v1/updates?id={os.urandom(6).hex()}"
+        send_request(args, request, CHROME_USER_AGENT, args.sni)
+        time.sleep(2.0 * (1.0 - rng.uniform(0.0, 0.2)))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scenario")
@@ -177,9 +208,11 @@ def main():
     scenario = args.scenario
     if scenario.startswith("cs-") and scenario[3:] in profiles.COBALT_STRIKE_PROFILES:
         cobalt_strike(args, scenario[3:])
-    elif scenario in ("sunburst", "faketls", "curl-poll", "updater", "metrics-agent", "browser"):
+    elif scenario in ("sunburst", "faketls", "curl-poll", "updater", "metrics-agent", "browser", "fronting",
+                      "fake-chrome"):
         {"sunburst": sunburst, "faketls": fake_tls, "curl-poll": curl_poll, "updater": updater,
-         "metrics-agent": metrics_agent, "browser": browser}[scenario](args)
+         "metrics-agent": metrics_agent, "browser": browser, "fronting": fronting,
+         "fake-chrome": fake_chrome}[scenario](args)
     else:
         sys.exit(f"unknown scenario '{scenario}'")
 
