@@ -88,3 +88,30 @@ for form in "zeek-default_ssl.log.gz zeek-default_x509.log.gz" "zeek-json_ssl.js
     awk -v n="${form%% *}" -v c="$records" -v s="$median_seconds" -v r="$max_rss_kb" \
         'BEGIN { printf "| %s (+ x509) | %d | %.2f | %.0f | %.0f MB |\n", n, c, s, c / s, r / 1024 }'
 done
+
+# Decryption with a key log: needs root to record the capture (bench/make_keylog_capture.py).
+keylog_capture=$data_dir/keylog.pcap
+keylog=$data_dir/keylog.keys
+if [[ ! -f $keylog_capture && $(id -u) -eq 0 ]]; then
+    python3 bench/make_keylog_capture.py --sessions 300 --requests 10 --body-kb 64 -o "$keylog_capture" \
+        --keylog "$keylog" >/dev/null
+fi
+if [[ -f $keylog_capture && -f $keylog ]]; then
+    bytes=$(stat -L -c %s "$keylog_capture")
+    packets=$(capinfos -c -M "$keylog_capture" | awk -F: '/Number of packets/ {gsub(/ /, "", $2); print $2}')
+    echo
+    echo "key log capture: $keylog_capture, $((bytes / 1000000)) MB, $packets packets"
+    echo
+    echo "| tool | output | seconds | MB/s | packets/s | peak RSS |"
+    echo "|---|---|---|---|---|---|"
+    measure "$unmask" query --tls-keylog "$keylog" \
+        "DeviceNetworkEvents | where ActionType == 'HttpConnectionInspected' | project RemoteUrl, AdditionalFields" \
+        "$keylog_capture" --threads 1 -q
+    row "unmask --tls-keylog (1 thread)" "every request decrypted, with its TLS session"
+    measure tshark -n -r "$keylog_capture" -o "tls.keylog_file:$keylog" -Y http.request -T fields -e http.host \
+        -e http.request.uri
+    row "tshark -o tls.keylog_file" "Host and URI of every request"
+else
+    echo
+    echo "key log capture skipped: run as root once to record $keylog_capture"
+fi
