@@ -105,6 +105,9 @@ void FlowDissection::Finish(int64_t timestamp) {
     if (http_) {
         http_->Finish();
     }
+    if (tunnel_http_) {
+        tunnel_http_->Finish();
+    }
     if (!inner_server_held_.empty() && inner_protocol_ == InnerProtocol::kUndecided) {
         inner_protocol_ = InnerProtocol::kOther; // the client never spoke
     }
@@ -117,7 +120,7 @@ void FlowDissection::Finish(int64_t timestamp) {
 }
 
 bool FlowDissection::WantsWholeStream() const {
-    if (protocol_ == FlowProtocol::kHttp && !http_->tunnel()) {
+    if ((protocol_ == FlowProtocol::kHttp && !http_->tunnel()) || tunnel_http_ != nullptr) {
         return true;
     }
     // Until the key log lookup, and while a session decrypts, every byte is needed.
@@ -175,21 +178,39 @@ void FlowDissection::Dispatch(Direction direction, std::span<const uint8_t> byte
         bytes = bytes.subspan(std::min(consumed, bytes.size()));
         StartTunnel();
     }
+    if (tunnel_undecided_ && direction == Direction::kToServer && !bytes.empty()) {
+        tunnel_undecided_ = false;
+        StartTunnelProtocol(bytes);
+        return;
+    }
     if (tls_) {
         FeedTls(direction, bytes);
+    } else if (tunnel_http_) {
+        tunnel_http_->Feed(direction, bytes, timestamp);
     }
 }
 
 void FlowDissection::StartTunnel() {
     // The client's bytes after a CONNECT (or Upgrade) request, kept by the HTTP dissector until
-    // the proxy replied, usually begin a TLS session.
+    // the proxy replied, begin the tunnel's protocol: usually TLS, sometimes cleartext HTTP.
     const std::string& prefix = http_->tunnel_prefix();
     const std::span<const uint8_t> client_bytes(reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
-    if (!tls_ && (client_bytes.empty() || dissect::LooksLikeTlsStart(client_bytes))) {
-        StartTls();
-    }
-    if (tls_ && !client_bytes.empty()) {
+    if (tls_) {
         FeedTls(Direction::kToServer, client_bytes);
+    } else if (client_bytes.empty()) {
+        tunnel_undecided_ = true;
+    } else {
+        StartTunnelProtocol(client_bytes);
+    }
+}
+
+void FlowDissection::StartTunnelProtocol(std::span<const uint8_t> client_bytes) {
+    if (dissect::LooksLikeTlsStart(client_bytes)) {
+        StartTls();
+        FeedTls(Direction::kToServer, client_bytes);
+    } else if (dissect::LooksLikeHttpRequest(client_bytes)) {
+        tunnel_http_ = std::make_unique<dissect::HttpDissector>();
+        tunnel_http_->Feed(Direction::kToServer, client_bytes, timestamp_);
     }
 }
 

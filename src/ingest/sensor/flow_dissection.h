@@ -43,6 +43,8 @@ public:
     bool tls_after_preamble() const { return tls_after_preamble_; }
     const dissect::TlsDissector* tls() const { return tls_.get(); }
     const dissect::HttpDissector* http() const { return http_.get(); }
+    /// Cleartext HTTP sent through a proxy's CONNECT tunnel; null when the tunnel carried none.
+    const dissect::HttpDissector* tunnel_http() const { return tunnel_http_.get(); }
     const std::vector<uint8_t>& sample(dissect::Direction direction) const {
         return samples_[DirectionIndex(direction)];
     }
@@ -64,6 +66,7 @@ private:
     void Dispatch(dissect::Direction direction, std::span<const uint8_t> bytes, int64_t timestamp);
     void StartTls();
     void StartTunnel();
+    void StartTunnelProtocol(std::span<const uint8_t> client_bytes);
     void FeedTls(dissect::Direction direction, std::span<const uint8_t> bytes);
     void SetDecryptionSession();
     void OnPlaintext(dissect::Direction direction, uint8_t content_type, std::span<const uint8_t> plaintext);
@@ -80,6 +83,9 @@ private:
     std::array<std::vector<uint8_t>, 2> samples_;
     std::unique_ptr<dissect::TlsDissector> tls_;
     std::unique_ptr<dissect::HttpDissector> http_;
+    /// A tunnel opened before the client sent anything through it; its first client bytes decide.
+    bool tunnel_undecided_ = false;
+    std::unique_ptr<dissect::HttpDissector> tunnel_http_;
 
     // Decryption state.
     std::unique_ptr<dissect::TlsDecryptor> decryptor_;

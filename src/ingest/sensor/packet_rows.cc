@@ -174,6 +174,9 @@ public:
         if (dissection != nullptr && dissection->http() != nullptr) {
             AddHttp(flow, dissection->http()->transactions(), uid, nullptr);
         }
+        if (dissection != nullptr && dissection->tunnel_http() != nullptr) {
+            AddHttp(flow, dissection->tunnel_http()->transactions(), uid, nullptr);
+        }
         if (dissection != nullptr && dissection->tls() != nullptr) {
             AddTls(flow, *dissection, uid);
         }
