@@ -10,7 +10,8 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWit
     -DUNMASK_SANITIZE=fuzzer-no-link,address,undefined \
     -DUNMASK_BUILD_FUZZERS=ON -DUNMASK_BUILD_TESTS=OFF -DUNMASK_BUILD_BENCH=OFF >/dev/null
 targets="kql_parser_fuzzer defender_reader_fuzzer json_value_fuzzer datetime_fuzzer tls_dissector_fuzzer
-    http_dissector_fuzzer x509_parser_fuzzer pcap_reader_fuzzer zeek_reader_fuzzer html_report_fuzzer"
+    http_dissector_fuzzer x509_parser_fuzzer pcap_reader_fuzzer zeek_reader_fuzzer html_report_fuzzer
+    tls_decrypt_fuzzer http2_dissector_fuzzer"
 cmake --build build-fuzz --target $targets
 for target in $targets; do
     mkdir -p "build-fuzz/corpus/$target"
