@@ -42,10 +42,12 @@ void AppendReadStats(std::string& out, const ingest::ReadStats& stats) {
                            captures.peak_flows_in_flight, captures.tls_handshakes, captures.http_requests,
                            captures.certificates, captures.invalid_certificates);
         if (captures.key_log_sessions > 0) {
-            out += fmt::format("  TLS key log: {} sessions, {} malformed lines skipped; {} TLS sessions decrypted, {} "
-                               "without a key in the log, {} failed (see each row's decryption key)\n",
+            out += fmt::format("  TLS key log: {} sessions, {} malformed lines skipped; TLS sessions: {} decrypted, {} "
+                               "partly decrypted, {} without a key in the log, {} failed (see the decryption and "
+                               "decryption_detail keys of their rows)\n",
                                captures.key_log_sessions, captures.key_log_malformed_lines, captures.tls_decrypted,
-                               captures.tls_without_key, captures.tls_decryption_failed);
+                               captures.tls_decryption_partial, captures.tls_without_key,
+                               captures.tls_decryption_failed);
             for (const std::string& example : captures.key_log_examples) {
                 out += fmt::format("    {}\n", EscapeForTerminal(example));
             }

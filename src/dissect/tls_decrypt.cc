@@ -64,6 +64,10 @@ struct TlsDecryptor::DirectionState {
     bool change_cipher_spec_seen = false;
     uint64_t records_after_change_cipher_spec = 0;
     uint64_t application_records_before_session = 0;
+    /// Non-application records after a ChangeCipherSpec before the session was set: encrypted in
+    /// TLS 1.2, but plaintext in TLS 1.3, where a compatibility ChangeCipherSpec precedes the
+    /// second ClientHello after a HelloRetryRequest.
+    uint64_t handshake_records_after_change_cipher_spec = 0;
 
     KeyPhase phase = KeyPhase::kNone;
     std::unique_ptr<TlsRecordCipher> cipher;
@@ -87,8 +91,11 @@ std::string_view TlsDecryptStats::outcome() const {
     const auto any = [&](auto predicate) {
         return predicate(directions[0]) || predicate(directions[1]);
     };
+    const bool trouble = any([](const TlsDecryptDirectionStats& s) {
+        return s.failed_records > 0 || s.skipped_records > 0 || s.undecryptable_records > 0 || !s.stop_reason.empty();
+    });
     if (any([](const TlsDecryptDirectionStats& s) { return s.decrypted_records > 0; })) {
-        return "decrypted";
+        return trouble ? "partial" : "decrypted";
     }
     if (!session_status.empty() && session_status != "ok") {
         return session_status;
@@ -237,6 +244,7 @@ Status TlsDecryptor::InstallSession(const TlsSessionParameters& parameters, cons
         }
         for (int i = 0; i < 2; ++i) {
             DirectionState& state = *states[i];
+            stats_.directions[i].undecryptable_records -= state.handshake_records_after_change_cipher_spec;
             state.application_secret = *application_secrets[i];
             if (handshake_ciphers[i] != nullptr) {
                 state.cipher = std::move(handshake_ciphers[i]);
@@ -319,6 +327,9 @@ void TlsDecryptor::OnRecord(Direction direction, std::span<const uint8_t> header
         }
         if (after_change_cipher_spec) {
             ++state.records_after_change_cipher_spec;
+            if (type != kApplicationData) {
+                ++state.handshake_records_after_change_cipher_spec;
+            }
         }
         if (type == kApplicationData) {
             ++state.application_records_before_session;

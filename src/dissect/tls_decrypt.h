@@ -77,7 +77,10 @@ struct TlsDecryptStats {
     std::string session_message; ///< the error message of a failed SetSession
 
     /// One word for rows, the first that applies:
-    ///   decrypted                  at least one record authenticated
+    ///   decrypted                  records authenticated, and none failed, was skipped or came
+    ///                              without keys, and no direction stopped
+    ///   partial                    records authenticated, but others did not, or a direction
+    ///                              stopped (a gap, a wrong secret of one direction)
     ///   unsupported_cipher, unsupported_version, missing_secrets, invalid_session
     ///                              SetSession failed (session_status)
     ///   authentication_failed      records failed under the keys, most likely the wrong keys

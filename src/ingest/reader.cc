@@ -387,6 +387,7 @@ void CaptureStats::Add(const CaptureStats& other) {
     tls_handshakes += other.tls_handshakes;
     tls_decrypted += other.tls_decrypted;
     tls_without_key += other.tls_without_key;
+    tls_decryption_partial += other.tls_decryption_partial;
     tls_decryption_failed += other.tls_decryption_failed;
     key_log_sessions = std::max(key_log_sessions, other.key_log_sessions);
     key_log_malformed_lines = std::max(key_log_malformed_lines, other.key_log_malformed_lines);

@@ -136,6 +136,7 @@ struct CaptureStats {
     /// TLS sessions by the outcome of decryption with a key log (all zero without one).
     uint64_t tls_decrypted = 0;
     uint64_t tls_without_key = 0;
+    uint64_t tls_decryption_partial = 0; ///< some records decrypted, others failed or were lost
     uint64_t tls_decryption_failed = 0;
     uint64_t key_log_sessions = 0;        ///< sessions in the key log
     uint64_t key_log_malformed_lines = 0; ///< key log lines skipped as malformed

@@ -210,6 +210,41 @@ TEST_F(KeylogCaptureTest, SessionWithoutKeyStaysEncrypted) {
     EXPECT_EQ(capture->read.stats.captures.key_log_sessions, 3u);
 }
 
+// A key log with one wrong secret decrypts the other direction only; the row must say "partial"
+// rather than "decrypted", because requests are missing.
+TEST_F(KeylogCaptureTest, WrongClientSecretIsPartial) {
+    std::istringstream lines(ReadWholeFile(capture->key_log));
+    std::string edited;
+    bool changed = false;
+    for (std::string line; std::getline(lines, line);) {
+        if (!changed && line.starts_with("CLIENT_TRAFFIC_SECRET_0 ")) {
+            char& last = line.back();
+            last = last == '0' ? '1' : '0';
+            changed = true;
+        }
+        edited += line + "\n";
+    }
+    ASSERT_TRUE(changed) << "the key log has no TLS 1.3 client traffic secret";
+    const fs::path wrong = capture->dir / "wrong.keys";
+    std::ofstream(wrong) << edited;
+    unmask::ingest::ReadOptions options;
+    options.tls_key_log_path = wrong.string();
+    const SensorRead read = ReadSensorRows({capture->pcap.string()}, options);
+    ASSERT_TRUE(read.status.ok()) << read.status.message();
+    std::map<std::string, int> outcomes;
+    for (const SensorRow* row : read.WithAction("SslConnectionInspected")) {
+        ++outcomes[row->Field("decryption")];
+        if (row->Field("decryption") == "partial") {
+            // The client Finished uses the handshake secret; its application records fail.
+            EXPECT_NE(row->Field("decryption_detail").find("client: 1 decrypted, 2 failed"), std::string::npos)
+                << row->Field("decryption_detail");
+        }
+    }
+    EXPECT_EQ(outcomes["partial"], 1);
+    EXPECT_EQ(outcomes["decrypted"], 2);
+    EXPECT_EQ(read.stats.captures.tls_decryption_partial, 1u);
+}
+
 // tshark decrypts the same capture with the same key log; every request it finds must be a row
 // with the same Host, and no row may be extra.
 TEST_F(KeylogCaptureTest, HostsAgreeWithTshark) {

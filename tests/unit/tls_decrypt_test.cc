@@ -230,7 +230,21 @@ TEST(TlsDecryptRfc8448, WithoutHandshakeSecretsSkipsFlight) {
     EXPECT_EQ(collected.application[1], RfcPayload());
     EXPECT_EQ(decryptor.stats().directions[0].skipped_records, 1u); // client Finished
     EXPECT_EQ(decryptor.stats().directions[1].skipped_records, 1u); // server flight
-    EXPECT_EQ(decryptor.stats().outcome(), "decrypted");
+    // The data decrypts, but the handshake (and the certificate in it) does not.
+    EXPECT_EQ(decryptor.stats().outcome(), "partial");
+}
+
+TEST(TlsDecryptRfc8448, OneWrongDirectionIsPartial) {
+    TlsSessionSecrets secrets = RfcSecrets();
+    secrets.server_traffic_secret_0[0] = static_cast<char>(secrets.server_traffic_secret_0[0] ^ 1);
+    Collected collected;
+    TlsDecryptor decryptor(CollectInto(collected));
+    ASSERT_TRUE(decryptor.SetSession(RfcParameters(), secrets).ok());
+    FeedRfcRecords(decryptor);
+    EXPECT_EQ(collected.application[0], RfcPayload());
+    EXPECT_TRUE(collected.application[1].empty());
+    EXPECT_GT(decryptor.stats().directions[1].failed_records, 0u);
+    EXPECT_EQ(decryptor.stats().outcome(), "partial");
 }
 
 TEST(TlsDecryptRfc8448, WrongSecretFailsAuthentication) {

@@ -137,6 +137,30 @@ std::string FlowDissection::decryption_outcome() const {
     return decrypt_outcome_.empty() ? "no_session" : decrypt_outcome_;
 }
 
+std::string FlowDissection::decryption_detail() const {
+    if (!decryptor_ || !key_found_) {
+        return "";
+    }
+    std::string detail;
+    for (const Direction direction : {Direction::kToServer, Direction::kToClient}) {
+        const dissect::TlsDecryptDirectionStats& stats = decryptor_->stats().directions[DirectionIndex(direction)];
+        detail += detail.empty() ? "" : "; ";
+        detail += direction == Direction::kToServer ? "client: " : "server: ";
+        detail += std::to_string(stats.decrypted_records) + " decrypted, " + std::to_string(stats.failed_records) +
+                  " failed";
+        if (stats.skipped_records > 0) {
+            detail += ", " + std::to_string(stats.skipped_records) + " skipped without handshake secrets";
+        }
+        if (stats.undecryptable_records > 0) {
+            detail += ", " + std::to_string(stats.undecryptable_records) + " without keys";
+        }
+        if (!stats.stop_reason.empty()) {
+            detail += ", stopped at " + stats.stop_reason;
+        }
+    }
+    return detail;
+}
+
 void FlowDissection::Decide() {
     if (dissect::LooksLikeTlsStart(head_)) {
         protocol_ = FlowProtocol::kTls;

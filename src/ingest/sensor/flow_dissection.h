@@ -54,6 +54,9 @@ public:
     /// One word for the TLS row: "decrypted", "no_key" (the key log lacks the client random), or
     /// TlsDecryptStats::outcome() ("authentication_failed", "unsupported_cipher", ...).
     std::string decryption_outcome() const;
+    /// Record counts per direction behind the outcome, such as "client: 12 decrypted, 0 failed;
+    /// server: 3 decrypted, 2 failed, stopped at gap"; empty when no session was set.
+    std::string decryption_detail() const;
     /// HTTP read from inside the decrypted session; null when none was found.
     const dissect::HttpDissector* decrypted_http() const { return inner_http_.get(); }
     const dissect::Http2Dissector* decrypted_http2() const { return inner_http2_.get(); }

@@ -420,8 +420,19 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const FlowDissection& dis
     if (dissection.decryption_attempted()) {
         const std::string outcome = dissection.decryption_outcome();
         fields.AddString("decryption", outcome);
-        ++(outcome == "decrypted" ? stats_.tls_decrypted : outcome == "no_key" ? stats_.tls_without_key
-                                                                                : stats_.tls_decryption_failed);
+        const std::string detail = dissection.decryption_detail();
+        if (!detail.empty()) {
+            fields.AddString("decryption_detail", detail);
+        }
+        if (outcome == "decrypted") {
+            ++stats_.tls_decrypted;
+        } else if (outcome == "partial") {
+            ++stats_.tls_decryption_partial;
+        } else if (outcome == "no_key") {
+            ++stats_.tls_without_key;
+        } else {
+            ++stats_.tls_decryption_failed;
+        }
     }
     event.additional_fields = fields.Finish();
     builder_.Add(event);
