@@ -188,7 +188,9 @@ void AddHuntCommand(CLI::App& app, HuntCommandOptions& options) {
     hunt->add_flag("--strict", options.strict, "Stop at the first malformed input record instead of skipping it");
     hunt->add_flag("--quiet,-q", options.quiet, "Do not print progress or the run summary");
     hunt->add_option("--max-record-bytes", options.max_record_bytes, "Longest accepted input record in bytes");
-    hunt->add_option("--tls-keylog", options.tls_key_log, "NSS key log (SSLKEYLOGFILE) of the capture: decrypt the TLS sessions it holds keys for and read the HTTP inside");
+    hunt->add_option("--tls-keylog", options.tls_key_log,
+                     "NSS key log (SSLKEYLOGFILE) of the captures: decrypt the TLS sessions it holds keys for "
+                     "and read the HTTP inside");
 }
 
 std::string FormatHuntSummary(const detect::HuntOutcome& outcome) {

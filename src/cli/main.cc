@@ -148,7 +148,9 @@ int main(int argc, char** argv) {
     query->add_flag("--quiet,-q", quiet, "Do not print the run summary");
     query->add_option("--threads", threads, "Worker threads (default: one per core)");
     query->add_option("--max-record-bytes", max_record_bytes, "Longest accepted input record in bytes");
-    query->add_option("--tls-keylog", tls_key_log, "NSS key log (SSLKEYLOGFILE) of the capture: decrypt the TLS sessions it holds keys for and read the HTTP inside");
+    query->add_option("--tls-keylog", tls_key_log,
+                      "NSS key log (SSLKEYLOGFILE) of the captures: decrypt the TLS sessions it holds keys for "
+                      "and read the HTTP inside");
     query->add_option("args", positional, "'KQL TEXT' followed by input files, or only input files with --file");
 
     unmask::cli::RulesCommandOptions rules_options;

@@ -108,7 +108,9 @@ void AddConvertCommand(CLI::App& app, ConvertCommandOptions& options) {
     convert->add_flag("--strict", options.strict, "Stop at the first malformed input record instead of skipping it");
     convert->add_flag("--quiet,-q", options.quiet, "Do not print the run summary");
     convert->add_option("--threads", options.threads, "Worker threads (default: one per core)");
-    convert->add_option("--tls-keylog", options.tls_key_log, "NSS key log (SSLKEYLOGFILE) of the capture: decrypt the TLS sessions it holds keys for and read the HTTP inside");
+    convert->add_option("--tls-keylog", options.tls_key_log,
+                        "NSS key log (SSLKEYLOGFILE) of the capture: decrypt the TLS sessions it holds keys for "
+                        "and read the HTTP inside");
 }
 
 int RunConvertCommand(const ConvertCommandOptions& options) {
@@ -172,7 +174,8 @@ void AddCaptureCommand(CLI::App& app, CaptureCommandOptions& options) {
                         "Site configuration whose internal_networks orient the rows (default: ./unmask.yaml)");
     capture->add_flag("--quiet,-q", options.quiet, "Do not print the capture summary");
     capture->add_option("--tls-keylog", options.tls_key_log,
-                        "NSS key log (SSLKEYLOGFILE) to decrypt TLS sessions with; read once at the start");
+                        "NSS key log (SSLKEYLOGFILE) to decrypt TLS sessions with; followed while the capture "
+                        "runs, and it may not exist yet at the start");
 }
 
 int RunCaptureCommand(const CaptureCommandOptions& options) {
@@ -205,15 +208,11 @@ int RunCaptureCommand(const CaptureCommandOptions& options) {
     }
     ingest::PacketOptions packet_options;
     packet_options.trust_store = trust_store ? &*trust_store : nullptr;
-    // NOTE: the key log is read once, so sessions that a browser logs after the start stay encrypted.
-    std::optional<dissect::TlsKeyLog> key_log;
+    // The key log is followed while the capture runs: browsers and curl add a session's line
+    // during its handshake.
+    std::optional<ingest::FollowedKeyLog> key_log;
     if (!options.tls_key_log.empty()) {
-        auto loaded = dissect::TlsKeyLog::Load(options.tls_key_log);
-        if (!loaded.ok()) {
-            std::cerr << "unmask: " << loaded.status().message() << "\n";
-            return kExitError;
-        }
-        key_log.emplace(std::move(loaded).value());
+        key_log.emplace(options.tls_key_log);
         packet_options.key_log = &*key_log;
     }
 
@@ -270,6 +269,13 @@ int RunCaptureCommand(const CaptureCommandOptions& options) {
         Table empty;
         empty.schema = schema;
         output::WriteCsv(*out, empty);
+    }
+    if (key_log) {
+        stats.captures.key_log_sessions = key_log->sessions();
+        if (!key_log->last_error().empty()) {
+            std::cerr << "unmask: warning: the key log could not be read at the end: " << key_log->last_error()
+                      << "\n";
+        }
     }
     if (!options.quiet) {
         std::string summary = "--- capture summary ---\n";

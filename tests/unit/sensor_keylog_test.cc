@@ -292,3 +292,52 @@ TEST_F(KeylogCaptureTest, HuntReportsFrontingAndTheFalseBrowser) {
 }
 
 } // namespace
+
+namespace {
+
+// `unmask capture --tls-keylog` follows a key log that curl creates and writes while the capture
+// runs, so a live session decrypts although its secrets did not exist when the capture began.
+TEST(LiveKeylogCapture, FollowsAGrowingKeyLog) {
+    for (const char* program : {"curl", "python3", "openssl"}) {
+        if (!HaveProgram(program)) {
+            GTEST_SKIP() << program << " is not installed (scripts/install-deps.sh installs it)";
+        }
+    }
+    const fs::path dir = fs::temp_directory_path() / ("unmask-live-keylog-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    const std::string d = dir.string();
+    std::ofstream(dir / "https_server.py") << kHttpsServer;
+    ASSERT_EQ(RunShell("openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=live.example -keyout " + d +
+                       "/key.pem -out " + d + "/cert.pem >/dev/null 2>&1"),
+              0);
+    const int port = FreePort();
+    BackgroundProcess server("python3 " + d + "/https_server.py " + std::to_string(port) + " " + d + "/cert.pem " + d +
+                             "/key.pem >/dev/null 2>&1");
+    ASSERT_TRUE(WaitForPort(port)) << "the test HTTPS server did not start";
+    const fs::path binary = fs::path(UNMASK_BINARY_DIR) / "unmask";
+    const fs::path rows = dir / "capture.jsonl";
+    const fs::path keys = dir / "live.keys"; // does not exist yet
+    BackgroundProcess capture_process(binary.string() + " capture -i lo --bpf 'tcp port " + std::to_string(port) +
+                                      "' --duration 4 --tls-keylog " + keys.string() + " -o " + rows.string() +
+                                      " 2>" + (dir / "capture.err").string());
+    if (!WaitForText(dir / "capture.err", "capturing on lo")) {
+        GTEST_SKIP() << "unmask capture could not open lo: " << ReadWholeFile(dir / "capture.err");
+    }
+    RunShell("SSLKEYLOGFILE=" + keys.string() + " curl -s -k --http1.1 -o /dev/null https://127.0.0.1:" +
+             std::to_string(port) + "/live-request");
+    EXPECT_EQ(capture_process.Wait(), 0) << ReadWholeFile(dir / "capture.err");
+    const SensorRead read = ReadSensorRows({rows.string()});
+    ASSERT_TRUE(read.status.ok()) << read.status.message();
+    const auto tls = read.WithAction("SslConnectionInspected");
+    ASSERT_EQ(tls.size(), 1u) << ReadWholeFile(rows);
+    EXPECT_EQ(tls.front()->Field("decryption"), "decrypted") << ReadWholeFile(dir / "capture.err");
+    const auto http = read.WithAction("HttpConnectionInspected");
+    ASSERT_EQ(http.size(), 1u) << ReadWholeFile(rows);
+    EXPECT_EQ(http.front()->Field("uri"), "/live-request");
+    EXPECT_NE(ReadWholeFile(dir / "capture.err").find("TLS key log: 1 sessions"), std::string::npos)
+        << ReadWholeFile(dir / "capture.err");
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+}
+
+} // namespace

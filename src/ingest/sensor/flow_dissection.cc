@@ -19,6 +19,8 @@ constexpr size_t kMaxHeldServerPlaintext = 64 * 1024;
 constexpr size_t kMaxServerHandshakeBytes = 256 * 1024;
 /// Certificates kept from a decrypted Certificate message, as TlsLimits::max_certificates.
 constexpr size_t kMaxDecryptedCertificates = 10;
+/// Bytes of a TLS flow held while a live key log does not yet have its session.
+constexpr size_t kMaxHeldEncryptedBytes = 4 * 1024 * 1024;
 
 constexpr uint8_t kApplicationData = 23;
 constexpr uint8_t kHandshake = 22;
@@ -102,6 +104,9 @@ void FlowDissection::Finish(int64_t timestamp) {
     if (tls_) {
         tls_->Finish();
     }
+    if (waiting_for_key_) {
+        RetryDecryptionSession(); // a live key log has usually been written by the end of the flow
+    }
     if (http_) {
         http_->Finish();
     }
@@ -123,12 +128,13 @@ bool FlowDissection::WantsWholeStream() const {
     if ((protocol_ == FlowProtocol::kHttp && !http_->tunnel()) || tunnel_http_ != nullptr) {
         return true;
     }
-    // Until the key log lookup, and while a session decrypts, every byte is needed.
-    return decryptor_ != nullptr && (!session_looked_up_ || key_found_);
+    // Until the key log lookup, while waiting for a live key log, and while a session decrypts,
+    // every byte is needed.
+    return decryptor_ != nullptr && (!session_looked_up_ || key_found_ || waiting_for_key_);
 }
 
 std::string FlowDissection::decryption_outcome() const {
-    if (session_looked_up_ && !key_found_) {
+    if (session_looked_up_ && !key_found_ && decrypt_outcome_.empty()) {
         return "no_key";
     }
     if (decryptor_) {
@@ -243,9 +249,26 @@ void FlowDissection::FeedTls(Direction direction, std::span<const uint8_t> bytes
     if (!decryptor_) {
         return;
     }
+    if (waiting_for_key_) {
+        std::vector<uint8_t>& held = held_encrypted_[DirectionIndex(direction)];
+        if (held_encrypted_[0].size() + held_encrypted_[1].size() + bytes.size() > kMaxHeldEncryptedBytes) {
+            waiting_for_key_ = false; // too much to hold: the session stays encrypted
+            held_encrypted_ = {};
+            decryptor_.reset();
+            return;
+        }
+        held.insert(held.end(), bytes.begin(), bytes.end());
+        RetryDecryptionSession();
+        return;
+    }
     // The ServerHello is parsed by the dissector before the decryptor sees the records after it.
     if (!session_looked_up_ && tls_->facts().server_hello && tls_->facts().client_hello) {
         SetDecryptionSession();
+        if (waiting_for_key_) {
+            std::vector<uint8_t>& held = held_encrypted_[DirectionIndex(direction)];
+            held.insert(held.end(), bytes.begin(), bytes.end());
+            return;
+        }
         if (!decryptor_) {
             return;
         }
@@ -263,6 +286,12 @@ void FlowDissection::SetDecryptionSession() {
         return;
     }
     const dissect::TlsSessionSecrets* secrets = key_log_->Find(parameters.value().client_random);
+    if (secrets == nullptr && key_log_->MayGrow()) {
+        // A live key log may get the session's line a moment later: hold the stream from here on
+        // (the decryptor has read everything before) and ask again as more arrives.
+        waiting_for_key_ = true;
+        return;
+    }
     if (secrets == nullptr) {
         decryptor_.reset(); // no key: stop buffering the stream for it
         return;
@@ -271,6 +300,31 @@ void FlowDissection::SetDecryptionSession() {
     if (!decryptor_->SetSession(parameters.value(), *secrets).ok()) {
         decrypt_outcome_ = std::string(decryptor_->stats().outcome());
         decryptor_.reset();
+    }
+}
+
+void FlowDissection::RetryDecryptionSession() {
+    const dissect::TlsFacts& facts = tls_->facts();
+    auto parameters = dissect::MakeTlsSessionParameters(*facts.client_hello, *facts.server_hello);
+    const dissect::TlsSessionSecrets* secrets =
+        parameters.ok() ? key_log_->Find(parameters.value().client_random) : nullptr;
+    if (secrets == nullptr) {
+        return;
+    }
+    waiting_for_key_ = false;
+    key_found_ = true;
+    if (!decryptor_->SetSession(parameters.value(), *secrets).ok()) {
+        decrypt_outcome_ = std::string(decryptor_->stats().outcome());
+        decryptor_.reset();
+        held_encrypted_ = {};
+        return;
+    }
+    const std::array<std::vector<uint8_t>, 2> held = std::move(held_encrypted_);
+    held_encrypted_ = {};
+    // NOTE: requests read from held bytes get the time of the packet that completed the lookup,
+    // not of their own packet.
+    for (const Direction direction : {Direction::kToServer, Direction::kToClient}) {
+        decryptor_->Feed(direction, held[DirectionIndex(direction)]);
     }
 }
 

@@ -17,6 +17,7 @@
 #include "dissect/tls_decrypt.h"
 #include "dissect/tls_keylog.h"
 #include "ingest/pcap/flow_table.h"
+#include "ingest/sensor/key_log_source.h"
 
 namespace unmask::ingest {
 
@@ -29,7 +30,7 @@ inline constexpr size_t kPayloadSampleBytes = 512;
 class FlowDissection : public pcap::FlowApplication {
 public:
     /// `key_log` (may be null) holds the secrets of TLS sessions to decrypt.
-    explicit FlowDissection(const dissect::TlsKeyLog* key_log) : key_log_(key_log) {}
+    explicit FlowDissection(TlsSecretsSource* key_log) : key_log_(key_log) {}
 
     void OnData(dissect::Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) override;
     void OnGap(dissect::Direction direction, uint64_t missing_bytes) override;
@@ -72,12 +73,15 @@ private:
     void StartTunnelProtocol(std::span<const uint8_t> client_bytes);
     void FeedTls(dissect::Direction direction, std::span<const uint8_t> bytes);
     void SetDecryptionSession();
+    /// Asks a growing key log again for a session that was not in it; on a hit, decrypts the
+    /// held bytes, client side first.
+    void RetryDecryptionSession();
     void OnPlaintext(dissect::Direction direction, uint8_t content_type, std::span<const uint8_t> plaintext);
     void FeedInner(dissect::Direction direction, std::span<const uint8_t> plaintext);
     void OnServerHandshake(std::span<const uint8_t> plaintext);
     void Sample(dissect::Direction direction, std::span<const uint8_t> bytes);
 
-    const dissect::TlsKeyLog* key_log_;
+    TlsSecretsSource* key_log_;
     FlowProtocol protocol_ = FlowProtocol::kUndecided;
     int client_chunks_before_tls_ = 0;
     bool tls_after_preamble_ = false;
@@ -94,6 +98,10 @@ private:
     std::unique_ptr<dissect::TlsDecryptor> decryptor_;
     bool session_looked_up_ = false;
     bool key_found_ = false;
+    /// Stream bytes from the TLS start kept while a growing key log lacks the session, by
+    /// DirectionIndex; bounded by kMaxHeldEncryptedBytes.
+    std::array<std::vector<uint8_t>, 2> held_encrypted_;
+    bool waiting_for_key_ = false;
     std::string decrypt_outcome_; ///< kept when decryptor_ is released
     int64_t timestamp_ = 0;       ///< time of the packet being fed, for the inner dissectors
     enum class InnerProtocol { kUndecided, kHttp1, kHttp2, kOther };

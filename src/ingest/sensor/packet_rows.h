@@ -14,10 +14,10 @@
 #include "ingest/pcap/flow_table.h"
 #include "ingest/pcap/packet_source.h"
 #include "ingest/reader.h"
+#include "ingest/sensor/key_log_source.h"
 #include "ingest/sensor/sensor_rows.h"
 
 namespace unmask::dissect {
-class TlsKeyLog;
 class TrustStore;
 }
 
@@ -31,7 +31,7 @@ struct PacketOptions {
     const dissect::TrustStore* trust_store = nullptr;
     /// Decrypt TLS sessions whose secrets this key log holds, and dissect the HTTP inside them;
     /// nullptr reads TLS as it is on the wire.
-    const dissect::TlsKeyLog* key_log = nullptr;
+    TlsSecretsSource* key_log = nullptr;
     /// Fail on the first packet cut inside its headers or malformed, instead of counting it.
     bool strict = false;
 };

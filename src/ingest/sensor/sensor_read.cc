@@ -112,6 +112,7 @@ Status ReadSensorInputs(const std::vector<InputInfo>& inputs, const Schema& outp
         // NOTE: without a system trust store (no ca-certificates package), rows carry no validation_status.
     }
     std::optional<dissect::TlsKeyLog> key_log;
+    std::optional<FixedKeyLog> key_log_source;
     if (!options.tls_key_log_path.empty() && !captures.empty()) {
         UNMASK_ASSIGN_OR_RETURN(dissect::TlsKeyLog loaded, dissect::TlsKeyLog::Load(options.tls_key_log_path));
         key_log.emplace(std::move(loaded));
@@ -121,7 +122,10 @@ Status ReadSensorInputs(const std::vector<InputInfo>& inputs, const Schema& outp
     }
     PacketOptions packet_options;
     packet_options.trust_store = trust_store ? &*trust_store : nullptr;
-    packet_options.key_log = key_log ? &*key_log : nullptr;
+    if (key_log) {
+        key_log_source.emplace(*key_log);
+        packet_options.key_log = &*key_log_source;
+    }
     packet_options.flows.is_internal = [networks = site.internal_networks](const IpAddress& address) {
         return IsInternalAddress(address, networks);
     };
