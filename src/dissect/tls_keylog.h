@@ -8,7 +8,10 @@
 //   SERVER_HANDSHAKE_TRAFFIC_SECRET
 //   CLIENT_TRAFFIC_SECRET_0
 //   SERVER_TRAFFIC_SECRET_0
-// Other labels (EXPORTER_SECRET, CLIENT_EARLY_TRAFFIC_SECRET, RSA, ...) are counted as ignored.
+// A line of this shape with another label of A-Z, 0-9 and '_' (EXPORTER_SECRET,
+// CLIENT_EARLY_TRAFFIC_SECRET, ...) is counted as ignored. So is an RSA line, whose second field
+// is the first 8 bytes (16 hex digits) of the encrypted pre-master secret instead of a client
+// random. Every other line is malformed.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +34,7 @@ struct TlsSessionSecrets {
     std::string server_traffic_secret_0;
 };
 
-/// Largest key log file that TlsKeyLog::Load reads.
+/// Largest key log that TlsKeyLog::Load reads, from a regular file or from a pipe.
 inline constexpr uint64_t kMaxKeyLogBytes = 256ull * 1024 * 1024;
 
 /// Malformed lines whose "FILE:LINE: reason" TlsKeyLog keeps; later ones are only counted.
@@ -40,14 +43,19 @@ inline constexpr size_t kMaxKeyLogExamples = 5;
 /// Parsed NSS key log: secrets by client random.
 class TlsKeyLog {
 public:
-    /// Parses NSS key log text; `source` names the file in messages. Blank lines and lines starting
-    /// with '#' are skipped. A line with an unknown label is counted in ignored_lines(). A line
-    /// with too few fields, bad hex or a wrong length is counted in malformed_lines(), and the
-    /// first kMaxKeyLogExamples keep "FILE:LINE: reason". When a client random appears twice for
-    /// the same label, the later line wins. Fails with kInvalidInput when no line was usable.
+    /// Parses NSS key log text; `source` names the file in messages. A leading UTF-8 byte order mark,
+    /// blank lines and lines starting with '#' are skipped. A line of the NSS shape whose label
+    /// TlsKeyLog does not use is counted in ignored_lines(). Every other line that yields no secret
+    /// is counted in malformed_lines(), and the first kMaxKeyLogExamples keep "FILE:LINE: reason".
+    /// When a client random appears twice for the same label, the later line wins. Fails with
+    /// kInvalidInput when the text starts with the magic bytes of gzip, bzip2, xz or zstd or with a
+    /// UTF-16 byte order mark, or when no line was usable.
     static Result<TlsKeyLog> Parse(std::string_view text, std::string_view source);
-    /// Reads and parses a file of at most kMaxKeyLogBytes.
-    static Result<TlsKeyLog> Load(const std::string& path);
+    /// Reads and parses a key log of at most `max_bytes`. A regular file is checked by its size
+    /// before reading. A FIFO or a /dev/fd path from process substitution is read as a stream until
+    /// its end or until it passes `max_bytes`. Fails with kIo for a missing file, a directory or a
+    /// read error, with kLimitExceeded for a larger key log, and otherwise as Parse does.
+    static Result<TlsKeyLog> Load(const std::string& path, uint64_t max_bytes = kMaxKeyLogBytes);
 
     /// Returns the secrets for a 32-byte client random, or null when the log has none.
     const TlsSessionSecrets* Find(std::span<const uint8_t> client_random) const;
