@@ -187,6 +187,9 @@ TEST_F(KeylogCaptureTest, Http2RequestsOnOneConnection) {
     }
     EXPECT_EQ(first->Field("trans_depth"), "1");
     EXPECT_EQ(second->Field("trans_depth"), "2");
+    // curl sends :method, :path, :scheme, :authority.
+    EXPECT_EQ(first->Field("h2_pseudo_header_order"), "m,p,s,a");
+    EXPECT_TRUE(first->Field("h2_fingerprint").ends_with("|m,p,s,a")) << first->Field("h2_fingerprint");
 }
 
 TEST_F(KeylogCaptureTest, Tls12GcmSessionDecrypts) {

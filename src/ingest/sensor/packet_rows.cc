@@ -200,9 +200,10 @@ private:
     }
 
     void AddConnection(const pcap::FlowRecord& flow, const FlowDissection* dissection, const std::string& uid);
-    /// Adds a row per transaction; `tls` is the session of requests read from decrypted TLS.
+    /// Adds a row per transaction; `tls` is the session of requests read from decrypted TLS, and
+    /// `http2_fingerprint` the client's HTTP/2 fingerprint of an HTTP/2 connection.
     void AddHttp(const pcap::FlowRecord& flow, const std::vector<dissect::HttpTransaction>& transactions,
-                 const std::string& uid, const HttpTlsContext* tls);
+                 const std::string& uid, const HttpTlsContext* tls, const std::string& http2_fingerprint = "");
     /// Adds the TLS row, and the rows of HTTP read from inside the session when it was decrypted.
     void AddTls(const pcap::FlowRecord& flow, const FlowDissection& dissection, const std::string& uid);
 
@@ -267,7 +268,7 @@ void RowObserver::AddConnection(const pcap::FlowRecord& flow, const FlowDissecti
 }
 
 void RowObserver::AddHttp(const pcap::FlowRecord& flow, const std::vector<dissect::HttpTransaction>& transactions,
-                          const std::string& uid, const HttpTlsContext* tls) {
+                          const std::string& uid, const HttpTlsContext* tls, const std::string& http2_fingerprint) {
     for (const dissect::HttpTransaction& transaction : transactions) {
         const dissect::HttpRequest& request = transaction.request;
         SensorEvent event = BaseEvent(flow);
@@ -305,6 +306,21 @@ void RowObserver::AddHttp(const pcap::FlowRecord& flow, const std::vector<dissec
         }
         if (!transaction.problems.empty()) {
             fields.AddStringArray("http_problems", transaction.problems);
+        }
+        if (request.version == "2") {
+            // The order of the pseudo-header fields differs between HTTP/2 implementations
+            // (m,a,s,p for Chrome), as in the last part of Akamai's HTTP/2 fingerprint.
+            std::string order;
+            for (const std::string& name : request.header_names) {
+                if (name.size() > 1 && name[0] == ':') {
+                    order += order.empty() ? "" : ",";
+                    order += name[1];
+                }
+            }
+            fields.AddString("h2_pseudo_header_order", order);
+            if (!http2_fingerprint.empty()) {
+                fields.AddString("h2_fingerprint", http2_fingerprint);
+            }
         }
         if (tls != nullptr) {
             AddHttpTlsContext(fields, *tls, request.host);
@@ -468,7 +484,11 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const FlowDissection& dis
             }
         }
     }
-    AddHttp(flow, http1 != nullptr ? http1->transactions() : http2->transactions(), uid, &context);
+    if (http1 != nullptr) {
+        AddHttp(flow, http1->transactions(), uid, &context);
+    } else {
+        AddHttp(flow, http2->transactions(), uid, &context, http2->ClientFingerprint());
+    }
 }
 
 uint64_t HashPath(const std::string& path) {
