@@ -217,9 +217,14 @@ void FinalizeFinding(Finding& finding) {
     if (finding.reasons.size() == 1) {
         finding.explanation = finding.reasons.front().explanation;
     } else {
+        // One sentence per rule: "rule-a: fact. rule-b: fact."
         for (const FindingReason& reason : finding.reasons) {
-            finding.explanation += finding.explanation.empty() ? "" : "; ";
-            finding.explanation += reason.rule_id + ": " + reason.explanation;
+            std::string_view text = reason.explanation;
+            while (!text.empty() && (text.back() == '.' || text.back() == ' ')) {
+                text.remove_suffix(1);
+            }
+            finding.explanation += finding.explanation.empty() ? "" : " ";
+            finding.explanation += reason.rule_id + ": " + std::string(text) + ".";
         }
     }
     finding.score = CombinedScore(finding.reasons);

@@ -316,7 +316,7 @@ TEST(HuntMerge, SameProcessOverlappingAddressesMerge) {
     EXPECT_EQ(finding.remote_ips, (std::vector<std::string>{"203.0.113.7", "203.0.113.9"}));
     // 100 * (1 - (1 - 0.7) * (1 - 0.375)) = 81.25, rounded to 81.3.
     EXPECT_DOUBLE_EQ(finding.score, 81.3);
-    EXPECT_EQ(finding.explanation, "beacon: beacon fired; tls-port: tls-port fired");
+    EXPECT_EQ(finding.explanation, "beacon: beacon fired. tls-port: tls-port fired.");
 }
 
 TEST(HuntMerge, DisjointAddressesStayApart) {
