@@ -129,8 +129,8 @@ TEST(Accuracy, PackMeetsItsLabels) {
                                             << verdict.check << ": " << verdict.detail;
         }
     }
-    // 31 corpus cases and 12 generated scenarios in bench/accuracy/cases.yaml.
-    EXPECT_EQ(cases.size(), 43u) << run.output;
+    // 31 corpus cases and 14 generated scenarios in bench/accuracy/cases.yaml.
+    EXPECT_EQ(cases.size(), 45u) << run.output;
     EXPECT_GT(pos_checks, 0) << run.output;
     EXPECT_GT(ben_checks, 0) << run.output;
     EXPECT_EQ(run.exit_status, any_failure ? 1 : 0) << run.output;
