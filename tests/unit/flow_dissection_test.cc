@@ -14,7 +14,7 @@ using dissect::Direction;
 
 std::vector<uint8_t> Bytes(const std::string& text) { return {text.begin(), text.end()}; }
 
-/// A minimal TLS 1.2 ClientHello record: one cipher suite, no extensions.
+/// Returns a minimal TLS 1.2 ClientHello record: one cipher suite, no extensions.
 std::vector<uint8_t> ClientHelloRecord() {
     std::vector<uint8_t> body = {0x03, 0x03};
     body.insert(body.end(), 32, 0x5a); // random

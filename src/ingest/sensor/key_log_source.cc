@@ -23,7 +23,7 @@ void FollowedKeyLog::ReloadIfChanged() {
     last_check_ = now;
     std::error_code error;
     const uintmax_t size = std::filesystem::file_size(path_, error);
-    // Key logs only grow; a file of the same size holds nothing new.
+    // Key logs only grow, so a file of the same size has no new line.
     if (error || size == loaded_size_) {
         return;
     }

@@ -1,4 +1,4 @@
-// Where the capture path looks up TLS session secrets: a key log read once (capture files), or a
+// Sources of TLS session secrets for the capture path: a key log read once (capture files), or a
 // key log that a browser or curl is still writing while a live capture runs.
 #pragma once
 
