@@ -105,7 +105,8 @@ void FlowDissection::Finish(int64_t timestamp) {
         tls_->Finish();
     }
     if (waiting_for_key_) {
-        RetryDecryptionSession(); // a live key log has usually been written by the end of the flow
+        key_log_->Refresh(); // a live key log has usually been written by the end of the flow
+        RetryDecryptionSession(true);
     }
     if (http_) {
         http_->Finish();
@@ -285,7 +286,7 @@ void FlowDissection::SetDecryptionSession() {
         decryptor_.reset();
         return;
     }
-    const dissect::TlsSessionSecrets* secrets = key_log_->Find(parameters.value().client_random);
+    const dissect::TlsSessionSecrets* secrets = FindSecrets(parameters.value(), false);
     if (secrets == nullptr && key_log_->MayGrow()) {
         // A live key log may get the session's line a moment later: hold the stream from here on
         // (the decryptor has read everything before) and ask again as more arrives.
@@ -303,11 +304,20 @@ void FlowDissection::SetDecryptionSession() {
     }
 }
 
-void FlowDissection::RetryDecryptionSession() {
+const dissect::TlsSessionSecrets* FlowDissection::FindSecrets(const dissect::TlsSessionParameters& parameters,
+                                                             bool final) {
+    const dissect::TlsSessionSecrets* secrets = key_log_->Find(parameters.client_random);
+    if (secrets != nullptr && !final && key_log_->MayGrow() && parameters.version == 0x0304 &&
+        (secrets->client_traffic_secret_0.empty() || secrets->server_traffic_secret_0.empty())) {
+        return nullptr;
+    }
+    return secrets;
+}
+
+void FlowDissection::RetryDecryptionSession(bool final) {
     const dissect::TlsFacts& facts = tls_->facts();
     auto parameters = dissect::MakeTlsSessionParameters(*facts.client_hello, *facts.server_hello);
-    const dissect::TlsSessionSecrets* secrets =
-        parameters.ok() ? key_log_->Find(parameters.value().client_random) : nullptr;
+    const dissect::TlsSessionSecrets* secrets = parameters.ok() ? FindSecrets(parameters.value(), final) : nullptr;
     if (secrets == nullptr) {
         return;
     }

@@ -74,8 +74,13 @@ private:
     void FeedTls(dissect::Direction direction, std::span<const uint8_t> bytes);
     void SetDecryptionSession();
     /// Asks a growing key log again for a session that was not in it; on a hit, decrypts the
-    /// held bytes, client side first.
-    void RetryDecryptionSession();
+    /// held bytes, client side first. `final` accepts a TLS 1.3 session without its traffic
+    /// secrets.
+    void RetryDecryptionSession(bool final = false);
+    /// Returns the secrets of this session, or null while a growing key log lacks them: for TLS
+    /// 1.3 the client writes the traffic secrets after the handshake secrets, so a read between
+    /// the two would decrypt the handshake only.
+    const dissect::TlsSessionSecrets* FindSecrets(const dissect::TlsSessionParameters& parameters, bool final);
     void OnPlaintext(dissect::Direction direction, uint8_t content_type, std::span<const uint8_t> plaintext);
     void FeedInner(dissect::Direction direction, std::span<const uint8_t> plaintext);
     void OnServerHandshake(std::span<const uint8_t> plaintext);

@@ -15,6 +15,11 @@ const dissect::TlsSessionSecrets* FollowedKeyLog::Find(std::span<const uint8_t> 
     return log_ ? log_->Find(client_random) : nullptr;
 }
 
+void FollowedKeyLog::Refresh() {
+    last_check_ = {};
+    ReloadIfChanged();
+}
+
 void FollowedKeyLog::ReloadIfChanged() {
     const auto now = std::chrono::steady_clock::now();
     if (last_check_ != std::chrono::steady_clock::time_point{} && now - last_check_ < kReloadInterval) {

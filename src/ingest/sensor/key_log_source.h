@@ -20,6 +20,8 @@ public:
     /// True when a session missing now may appear later, so a flow should keep its bytes and ask
     /// again.
     virtual bool MayGrow() const { return false; }
+    /// Reads a growing source again now, without waiting for its reload interval.
+    virtual void Refresh() {}
 };
 
 /// A key log read before the capture. Find is safe to call from several threads.
@@ -44,6 +46,7 @@ public:
     explicit FollowedKeyLog(std::string path) : path_(std::move(path)) {}
     const dissect::TlsSessionSecrets* Find(std::span<const uint8_t> client_random) override;
     bool MayGrow() const override { return true; }
+    void Refresh() override;
 
     /// Sessions in the last successful read.
     size_t sessions() const { return log_ ? log_->sessions() : 0; }
