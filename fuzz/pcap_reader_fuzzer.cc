@@ -1,12 +1,17 @@
-// Feeds the input bytes as a capture file (pcap or pcapng) through PacketSource, DecodePacket and
-// FlowTable, with small budgets so that reassembly limits are reached often.
+// Feeds the input bytes as a capture file (pcap or pcapng) through the Decryption Secrets Block
+// scan, PacketSource, DecodePacket and FlowTable, with small budgets so that reassembly limits
+// are reached often.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 
+#include <sstream>
+#include <string>
+
 #include "ingest/pcap/flow_table.h"
 #include "ingest/pcap/packet_source.h"
+#include "ingest/pcap/pcapng_secrets.h"
 
 namespace {
 
@@ -39,6 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) {
         return 0;
     }
+    std::istringstream blocks(std::string(reinterpret_cast<const char*>(data), size));
+    (void)ReadPcapngTlsSecrets(blocks, "fuzz input");
     // fmemopen does not write to the buffer in read mode.
     FILE* stream = fmemopen(const_cast<uint8_t*>(data), size, "rb");
     if (stream == nullptr) {

@@ -41,16 +41,18 @@ void AppendReadStats(std::string& out, const ingest::ReadStats& stats) {
                            captures.packets, static_cast<double>(captures.bytes) / 1e6, captures.flows,
                            captures.peak_flows_in_flight, captures.tls_handshakes, captures.http_requests,
                            captures.certificates, captures.invalid_certificates);
-        if (captures.key_log_sessions > 0) {
-            out += fmt::format("  TLS key log: {} sessions, {} malformed lines skipped; TLS sessions: {} decrypted, {} "
-                               "partly decrypted, {} without a key in the log, {} failed (see the decryption and "
-                               "decryption_detail keys of their rows)\n",
-                               captures.key_log_sessions, captures.key_log_malformed_lines, captures.tls_decrypted,
-                               captures.tls_decryption_partial, captures.tls_without_key,
+        if (captures.key_log_sessions > 0 || captures.embedded_key_log_sessions > 0) {
+            out += fmt::format("  TLS decryption: {} sessions decrypted, {} partly decrypted, {} without a key, {} "
+                               "failed (see the decryption and decryption_detail keys of their rows)\n",
+                               captures.tls_decrypted, captures.tls_decryption_partial, captures.tls_without_key,
                                captures.tls_decryption_failed);
-            for (const std::string& example : captures.key_log_examples) {
-                out += fmt::format("    {}\n", EscapeForTerminal(example));
-            }
+            out += fmt::format("    keys: {} sessions from --tls-keylog ({} malformed lines skipped), {} from secrets "
+                               "embedded in pcapng files\n",
+                               captures.key_log_sessions, captures.key_log_malformed_lines,
+                               captures.embedded_key_log_sessions);
+        }
+        for (const std::string& example : captures.key_log_examples) {
+            out += fmt::format("    key log: {}\n", EscapeForTerminal(example));
         }
         if (captures.reassembly_budget_exceeded > 0) {
             out += fmt::format("  {} flows went past the reassembly budget; only their first bytes were dissected\n",

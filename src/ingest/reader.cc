@@ -391,6 +391,8 @@ void CaptureStats::Add(const CaptureStats& other) {
     tls_decryption_failed += other.tls_decryption_failed;
     key_log_sessions = std::max(key_log_sessions, other.key_log_sessions);
     key_log_malformed_lines = std::max(key_log_malformed_lines, other.key_log_malformed_lines);
+    embedded_key_log_sessions += other.embedded_key_log_sessions;
+    key_log_examples.insert(key_log_examples.end(), other.key_log_examples.begin(), other.key_log_examples.end());
     http_requests += other.http_requests;
     certificates += other.certificates;
     invalid_certificates += other.invalid_certificates;

@@ -139,6 +139,7 @@ struct CaptureStats {
     uint64_t tls_decryption_partial = 0; ///< some records decrypted, others failed or were lost
     uint64_t tls_decryption_failed = 0;
     uint64_t key_log_sessions = 0;        ///< sessions in the key log
+    uint64_t embedded_key_log_sessions = 0; ///< sessions in pcapng Decryption Secrets Blocks
     uint64_t key_log_malformed_lines = 0; ///< key log lines skipped as malformed
     std::vector<std::string> key_log_examples; ///< "file:line: reason" of the first malformed lines
     uint64_t http_requests = 0;

@@ -248,6 +248,23 @@ TEST_F(KeylogCaptureTest, WrongClientSecretIsPartial) {
     EXPECT_EQ(read.stats.captures.tls_decryption_partial, 1u);
 }
 
+// Wireshark's editcap embeds a key log into a pcapng file (Decryption Secrets Block); such a file
+// decrypts without --tls-keylog.
+TEST_F(KeylogCaptureTest, SecretsEmbeddedInPcapngDecrypt) {
+    if (!HaveProgram("editcap")) {
+        GTEST_SKIP() << "editcap is not installed (the tshark package has it)";
+    }
+    const fs::path embedded = capture->dir / "embedded.pcapng";
+    ASSERT_EQ(RunShell("editcap --inject-secrets tls," + capture->key_log.string() + " " + capture->pcap.string() +
+                       " " + embedded.string() + " 2>/dev/null"),
+              0);
+    const SensorRead read = ReadSensorRows({embedded.string()});
+    ASSERT_TRUE(read.status.ok()) << read.status.message();
+    EXPECT_EQ(read.stats.captures.embedded_key_log_sessions, 3u);
+    EXPECT_EQ(read.stats.captures.tls_decrypted, 3u);
+    EXPECT_EQ(read.WithAction("HttpConnectionInspected").size(), 4u);
+}
+
 // tshark decrypts the same capture with the same key log; every request it finds must be a row
 // with the same Host, and no row may be extra.
 TEST_F(KeylogCaptureTest, HostsAgreeWithTshark) {
@@ -337,7 +354,7 @@ TEST(LiveKeylogCapture, FollowsAGrowingKeyLog) {
     const auto http = read.WithAction("HttpConnectionInspected");
     ASSERT_EQ(http.size(), 1u) << ReadWholeFile(rows);
     EXPECT_EQ(http.front()->Field("uri"), "/live-request");
-    EXPECT_NE(ReadWholeFile(dir / "capture.err").find("TLS key log: 1 sessions"), std::string::npos)
+    EXPECT_NE(ReadWholeFile(dir / "capture.err").find("keys: 1 sessions from --tls-keylog"), std::string::npos)
         << ReadWholeFile(dir / "capture.err");
     std::error_code ignored;
     fs::remove_all(dir, ignored);

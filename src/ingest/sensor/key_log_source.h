@@ -36,6 +36,28 @@ private:
     const dissect::TlsKeyLog& log_;
 };
 
+/// The key log embedded in one capture file (pcapng Decryption Secrets Blocks), asked first,
+/// then another source (may be null), such as the --tls-keylog file.
+class CombinedKeyLog : public TlsSecretsSource {
+public:
+    CombinedKeyLog(dissect::TlsKeyLog embedded, TlsSecretsSource* fallback)
+        : embedded_(std::move(embedded)), fallback_(fallback) {}
+    const dissect::TlsSessionSecrets* Find(std::span<const uint8_t> client_random) override {
+        const dissect::TlsSessionSecrets* secrets = embedded_.Find(client_random);
+        return secrets != nullptr || fallback_ == nullptr ? secrets : fallback_->Find(client_random);
+    }
+    bool MayGrow() const override { return fallback_ != nullptr && fallback_->MayGrow(); }
+    void Refresh() override {
+        if (fallback_ != nullptr) {
+            fallback_->Refresh();
+        }
+    }
+
+private:
+    dissect::TlsKeyLog embedded_;
+    TlsSecretsSource* fallback_;
+};
+
 /// A key log file that grows while a live capture runs: a miss reads the file again when it has
 /// changed, at most every kReloadInterval. The file may be missing or empty at the start. Not
 /// thread-safe.

@@ -13,6 +13,7 @@
 #include "dissect/tls.h"
 #include "dissect/tls_hello.h"
 #include "dissect/x509.h"
+#include "ingest/pcap/pcapng_secrets.h"
 #include "ingest/sensor/flow_dissection.h"
 #include "table/datetime.h"
 
@@ -580,6 +581,20 @@ Status ReadPacketFile(const std::string& path, const PacketOptions& options, Sen
     UNMASK_ASSIGN_OR_RETURN(pcap::PacketSource source, pcap::PacketSource::OpenFile(path));
     PacketOptions file_options = options;
     file_options.strict = read_options.strict;
+    // A pcapng file may carry its own key log (editcap --inject-secrets); it is asked before
+    // --tls-keylog.
+    UNMASK_ASSIGN_OR_RETURN(const std::string embedded_secrets, pcap::ReadPcapngTlsSecrets(path));
+    std::optional<CombinedKeyLog> combined;
+    if (!embedded_secrets.empty()) {
+        auto embedded = dissect::TlsKeyLog::Parse(embedded_secrets, path + " (decryption secrets block)");
+        if (embedded.ok()) {
+            packet_stats.embedded_key_log_sessions += embedded->sessions();
+            combined.emplace(std::move(embedded).value(), options.key_log);
+            file_options.key_log = &*combined;
+        } else {
+            packet_stats.key_log_examples.push_back(embedded.status().message());
+        }
+    }
     const auto damaged = [&] {
         const auto found = stats.rejected_by_reason.find(kRejectDamagedCapture);
         return found == stats.rejected_by_reason.end() ? uint64_t{0} : found->second;
