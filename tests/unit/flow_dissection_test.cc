@@ -1,5 +1,7 @@
 // FlowDissection on hand-written streams: what a proxy's CONNECT tunnel carries is decided by
-// the client's first bytes through it, whether they come with the request or after the reply.
+// the client's first bytes through it, whether they come with the request or after the reply;
+// cleartext HTTP/2 (h2c) is read from the first byte; and a client's HTTP request still counts
+// after a server that spoke first.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -82,6 +84,69 @@ TEST(FlowDissectionTunnel, OtherProtocolIsLeftAlone) {
     flow.Finish(4);
     EXPECT_EQ(flow.tunnel_http(), nullptr);
     EXPECT_EQ(flow.tls(), nullptr);
+}
+
+/// Returns an HTTP/2 frame: 24-bit length, type, flags, stream id, payload.
+std::vector<uint8_t> Frame(uint8_t type, uint8_t flags, uint32_t stream, const std::vector<uint8_t>& payload) {
+    std::vector<uint8_t> frame = {static_cast<uint8_t>(payload.size() >> 16), static_cast<uint8_t>(payload.size() >> 8),
+                                  static_cast<uint8_t>(payload.size()), type, flags,
+                                  static_cast<uint8_t>(stream >> 24), static_cast<uint8_t>(stream >> 16),
+                                  static_cast<uint8_t>(stream >> 8), static_cast<uint8_t>(stream)};
+    frame.insert(frame.end(), payload.begin(), payload.end());
+    return frame;
+}
+
+/// Returns an HPACK block of literal fields without indexing and without Huffman coding.
+std::vector<uint8_t> Literals(const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::vector<uint8_t> block;
+    for (const auto& [name, value] : fields) {
+        block.push_back(0x00);
+        block.push_back(static_cast<uint8_t>(name.size()));
+        block.insert(block.end(), name.begin(), name.end());
+        block.push_back(static_cast<uint8_t>(value.size()));
+        block.insert(block.end(), value.begin(), value.end());
+    }
+    return block;
+}
+
+TEST(FlowDissectionHttp2, PriorKnowledgeCleartext) {
+    constexpr uint8_t kHeaders = 0x1;
+    constexpr uint8_t kSettings = 0x4;
+    constexpr uint8_t kEndStreamAndHeaders = 0x5;
+    std::vector<uint8_t> client = Bytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    const std::vector<uint8_t> settings = Frame(kSettings, 0, 0, {});
+    client.insert(client.end(), settings.begin(), settings.end());
+    const std::vector<uint8_t> request =
+        Frame(kHeaders, kEndStreamAndHeaders, 1,
+              Literals({{":method", "GET"}, {":authority", "h2c.example"}, {":scheme", "http"}, {":path", "/rpc"}}));
+    client.insert(client.end(), request.begin(), request.end());
+    std::vector<uint8_t> server = Frame(kSettings, 0, 0, {});
+    const std::vector<uint8_t> response = Frame(kHeaders, kEndStreamAndHeaders, 1, Literals({{":status", "200"}}));
+    server.insert(server.end(), response.begin(), response.end());
+
+    FlowDissection flow(nullptr);
+    flow.OnData(Direction::kToServer, client, 1);
+    flow.OnData(Direction::kToClient, server, 2);
+    flow.Finish(3);
+    EXPECT_EQ(flow.protocol(), FlowProtocol::kHttp2);
+    ASSERT_NE(flow.cleartext_http2(), nullptr);
+    ASSERT_EQ(flow.cleartext_http2()->transactions().size(), 1u);
+    const dissect::HttpTransaction& transaction = flow.cleartext_http2()->transactions()[0];
+    EXPECT_EQ(transaction.request.host, "h2c.example");
+    EXPECT_EQ(transaction.request.uri, "/rpc");
+    ASSERT_TRUE(transaction.response.has_value());
+    EXPECT_EQ(transaction.response->status_code, 200);
+}
+
+TEST(FlowDissectionServerFirst, ClientHttpRequestStillCounts) {
+    FlowDissection flow(nullptr);
+    flow.OnData(Direction::kToClient, Frame(0x4, 0, 0, {0x00, 0x03, 0x00, 0x00, 0x00, 0x64}), 1);
+    flow.OnData(Direction::kToServer, Bytes("GET /upgrade HTTP/1.1\r\nHost: h2c.example\r\nUpgrade: h2c\r\n\r\n"), 2);
+    flow.Finish(3);
+    EXPECT_EQ(flow.protocol(), FlowProtocol::kHttp);
+    ASSERT_NE(flow.http(), nullptr);
+    ASSERT_EQ(flow.http()->transactions().size(), 1u);
+    EXPECT_EQ(flow.http()->transactions()[0].request.uri, "/upgrade");
 }
 
 } // namespace

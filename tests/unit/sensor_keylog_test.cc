@@ -361,3 +361,44 @@ TEST(LiveKeylogCapture, FollowsAGrowingKeyLog) {
 }
 
 } // namespace
+
+namespace {
+
+// Cleartext HTTP/2 (h2c), as gRPC and some C2 frameworks use it: curl with prior knowledge
+// against nghttpd, recorded by tcpdump.
+TEST(CleartextHttp2Capture, PriorKnowledgeRequestsBecomeRows) {
+    for (const char* program : {"tcpdump", "curl", "nghttpd"}) {
+        if (!HaveProgram(program)) {
+            GTEST_SKIP() << program << " is not installed (scripts/install-deps.sh installs it)";
+        }
+    }
+    const fs::path dir = fs::temp_directory_path() / ("unmask-h2c-" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "index.html") << "<html>h2c</html>\n";
+    const int port = FreePort();
+    BackgroundProcess server("nghttpd --no-tls " + std::to_string(port) + " -d " + dir.string() + " >/dev/null 2>&1");
+    ASSERT_TRUE(WaitForPort(port)) << "nghttpd did not start";
+    const fs::path pcap = dir / "h2c.pcap";
+    BackgroundProcess tcpdump("tcpdump -i lo --immediate-mode -U -s 0 -w " + pcap.string() + " 'tcp port " +
+                              std::to_string(port) + "' 2>" + (dir / "tcpdump.err").string());
+    if (!WaitForText(dir / "tcpdump.err", "listening on")) {
+        GTEST_SKIP() << "tcpdump could not capture on lo: " << ReadWholeFile(dir / "tcpdump.err");
+    }
+    RunShell("curl -s --http2-prior-knowledge -o /dev/null -H 'Host: grpc.example' -A 'grpc-test/1.0' http://127.0.0.1:" +
+             std::to_string(port) + "/index.html");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    tcpdump.Stop(SIGINT);
+    const SensorRead read = ReadSensorRows({pcap.string()});
+    ASSERT_TRUE(read.status.ok()) << read.status.message();
+    const auto http = read.WithAction("HttpConnectionInspected");
+    ASSERT_EQ(http.size(), 1u);
+    EXPECT_EQ(http.front()->Field("version"), "2");
+    EXPECT_EQ(http.front()->Field("host"), "grpc.example");
+    EXPECT_EQ(http.front()->Field("user_agent"), "grpc-test/1.0");
+    EXPECT_EQ(http.front()->Field("status_code"), "200");
+    EXPECT_EQ(http.front()->Field("tls"), "");
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+}
+
+} // namespace

@@ -26,6 +26,13 @@ constexpr uint8_t kApplicationData = 23;
 constexpr uint8_t kHandshake = 22;
 constexpr uint8_t kCertificateMessage = 11;
 
+/// An HTTP/2 dissector whose header limit is the HTTP/1 dissector's.
+std::unique_ptr<dissect::Http2Dissector> MakeHttp2Dissector() {
+    dissect::Http2Limits limits;
+    limits.max_header_list_bytes = dissect::HttpLimits{}.max_header_bytes;
+    return std::make_unique<dissect::Http2Dissector>(limits);
+}
+
 uint32_t Read24(std::span<const uint8_t> bytes, size_t at) {
     return (uint32_t{bytes[at]} << 16) | (uint32_t{bytes[at + 1]} << 8) | bytes[at + 2];
 }
@@ -89,6 +96,9 @@ void FlowDissection::OnGap(Direction direction, uint64_t missing_bytes) {
     if (http_) {
         http_->Gap(direction, missing_bytes);
     }
+    if (cleartext_http2_) {
+        cleartext_http2_->Gap(direction, missing_bytes);
+    }
     if (decryptor_) {
         decryptor_->Gap(direction, missing_bytes);
     }
@@ -114,6 +124,9 @@ void FlowDissection::Finish(int64_t timestamp) {
     if (tunnel_http_) {
         tunnel_http_->Finish();
     }
+    if (cleartext_http2_) {
+        cleartext_http2_->Finish();
+    }
     if (!inner_server_held_.empty() && inner_protocol_ == InnerProtocol::kUndecided) {
         inner_protocol_ = InnerProtocol::kOther; // the client never spoke
     }
@@ -126,7 +139,8 @@ void FlowDissection::Finish(int64_t timestamp) {
 }
 
 bool FlowDissection::WantsWholeStream() const {
-    if ((protocol_ == FlowProtocol::kHttp && !http_->tunnel()) || tunnel_http_ != nullptr) {
+    if ((protocol_ == FlowProtocol::kHttp && !http_->tunnel()) || tunnel_http_ != nullptr ||
+        cleartext_http2_ != nullptr) {
         return true;
     }
     // Until the key log lookup, while waiting for a live key log, and while a session decrypts,
@@ -172,6 +186,9 @@ void FlowDissection::Decide() {
     if (dissect::LooksLikeTlsStart(head_)) {
         protocol_ = FlowProtocol::kTls;
         StartTls();
+    } else if (dissect::LooksLikeHttp2Preface(head_)) {
+        protocol_ = FlowProtocol::kHttp2;
+        cleartext_http2_ = MakeHttp2Dissector();
     } else if (dissect::LooksLikeHttpRequest(head_) || dissect::LooksLikeHttpResponse(head_)) {
         protocol_ = FlowProtocol::kHttp;
         http_ = std::make_unique<dissect::HttpDissector>();
@@ -191,6 +208,18 @@ void FlowDissection::StartTls() {
 }
 
 void FlowDissection::Dispatch(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) {
+    if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
+        client_chunks_before_tls_ == 0 && head_direction_ == Direction::kToClient) {
+        // The server spoke first (a banner, or an HTTP/2 server's SETTINGS), so the protocol was
+        // guessed from its bytes; the client's first bytes may still show HTTP.
+        if (dissect::LooksLikeHttpRequest(bytes)) {
+            protocol_ = FlowProtocol::kHttp;
+            http_ = std::make_unique<dissect::HttpDissector>();
+        } else if (dissect::LooksLikeHttp2Preface(bytes)) {
+            protocol_ = FlowProtocol::kHttp2;
+            cleartext_http2_ = MakeHttp2Dissector();
+        }
+    }
     if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
         client_chunks_before_tls_ < kMaxPreambleChunks) {
         // TLS after a cleartext preamble (a SOCKS handshake, STARTTLS): a later client chunk
@@ -218,6 +247,8 @@ void FlowDissection::Dispatch(Direction direction, std::span<const uint8_t> byte
         FeedTls(direction, bytes);
     } else if (tunnel_http_) {
         tunnel_http_->Feed(direction, bytes, timestamp);
+    } else if (cleartext_http2_) {
+        cleartext_http2_->Feed(direction, bytes, timestamp);
     }
 }
 
@@ -242,6 +273,10 @@ void FlowDissection::StartTunnelProtocol(std::span<const uint8_t> client_bytes) 
     } else if (dissect::LooksLikeHttpRequest(client_bytes)) {
         tunnel_http_ = std::make_unique<dissect::HttpDissector>();
         tunnel_http_->Feed(Direction::kToServer, client_bytes, timestamp_);
+    } else if (dissect::LooksLikeHttp2Preface(client_bytes)) {
+        // h2c after "Upgrade: h2c" and 101 Switching Protocols, or HTTP/2 through a tunnel.
+        cleartext_http2_ = MakeHttp2Dissector();
+        cleartext_http2_->Feed(Direction::kToServer, client_bytes, timestamp_);
     }
 }
 
@@ -371,9 +406,7 @@ void FlowDissection::OnPlaintext(Direction direction, uint8_t content_type, std:
         if (inner_protocol_ == InnerProtocol::kHttp1) {
             inner_http_ = std::make_unique<dissect::HttpDissector>();
         } else if (inner_protocol_ == InnerProtocol::kHttp2) {
-            dissect::Http2Limits limits;
-            limits.max_header_list_bytes = dissect::HttpLimits{}.max_header_bytes;
-            inner_http2_ = std::make_unique<dissect::Http2Dissector>(limits);
+            inner_http2_ = MakeHttp2Dissector();
         }
         if (!inner_server_held_.empty() && inner_protocol_ != InnerProtocol::kOther) {
             const std::vector<uint8_t> held = std::move(inner_server_held_);

@@ -22,7 +22,7 @@
 namespace unmask::ingest {
 
 /// Protocol recognised from a flow's first payload bytes.
-enum class FlowProtocol { kUndecided, kTls, kHttp, kOther };
+enum class FlowProtocol { kUndecided, kTls, kHttp, kHttp2, kOther };
 
 /// Bytes of each direction kept to compute the first payload's entropy and printable ratio.
 inline constexpr size_t kPayloadSampleBytes = 512;
@@ -46,6 +46,9 @@ public:
     const dissect::HttpDissector* http() const { return http_.get(); }
     /// Cleartext HTTP sent through a proxy's CONNECT tunnel; null when the tunnel carried none.
     const dissect::HttpDissector* tunnel_http() const { return tunnel_http_.get(); }
+    /// Cleartext HTTP/2 (h2c): from the first byte (prior knowledge), after an Upgrade, or through
+    /// a CONNECT tunnel; null when the flow has none.
+    const dissect::Http2Dissector* cleartext_http2() const { return cleartext_http2_.get(); }
     const std::vector<uint8_t>& sample(dissect::Direction direction) const {
         return samples_[DirectionIndex(direction)];
     }
@@ -98,6 +101,7 @@ private:
     /// A tunnel opened before the client sent anything through it; its first client bytes decide.
     bool tunnel_undecided_ = false;
     std::unique_ptr<dissect::HttpDissector> tunnel_http_;
+    std::unique_ptr<dissect::Http2Dissector> cleartext_http2_;
 
     // Decryption state.
     std::unique_ptr<dissect::TlsDecryptor> decryptor_;

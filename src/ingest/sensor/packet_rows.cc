@@ -178,6 +178,10 @@ public:
         if (dissection != nullptr && dissection->tunnel_http() != nullptr) {
             AddHttp(flow, dissection->tunnel_http()->transactions(), uid, nullptr);
         }
+        if (dissection != nullptr && dissection->cleartext_http2() != nullptr) {
+            const dissect::Http2Dissector& http2 = *dissection->cleartext_http2();
+            AddHttp(flow, http2.transactions(), uid, nullptr, http2.ClientFingerprint());
+        }
         if (dissection != nullptr && dissection->tls() != nullptr) {
             AddTls(flow, *dissection, uid);
         }
@@ -241,7 +245,7 @@ void RowObserver::AddConnection(const pcap::FlowRecord& flow, const FlowDissecti
     const FlowProtocol protocol = dissection == nullptr ? FlowProtocol::kUndecided : dissection->protocol();
     if (protocol == FlowProtocol::kTls || (dissection != nullptr && dissection->tls_after_preamble())) {
         fields.AddString("service", "ssl");
-    } else if (protocol == FlowProtocol::kHttp) {
+    } else if (protocol == FlowProtocol::kHttp || protocol == FlowProtocol::kHttp2) {
         fields.AddString("service", "http");
     }
     if (!flow.direction_from_syn) {
