@@ -149,5 +149,15 @@ TEST(FlowDissectionServerFirst, ClientHttpRequestStillCounts) {
     EXPECT_EQ(flow.http()->transactions()[0].request.uri, "/upgrade");
 }
 
+TEST(FlowDissectionServerFirst, ClientPrefaceIsHttp2) {
+    FlowDissection flow(nullptr);
+    flow.OnData(Direction::kToClient, Frame(0x4, 0, 0, {0x00, 0x03, 0x00, 0x00, 0x00, 0x64}), 1);
+    flow.OnData(Direction::kToServer, Bytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), 2);
+    flow.Finish(3);
+    EXPECT_EQ(flow.protocol(), FlowProtocol::kHttp2);
+    EXPECT_NE(flow.cleartext_http2(), nullptr);
+    EXPECT_EQ(flow.http(), nullptr);
+}
+
 } // namespace
 } // namespace unmask::ingest

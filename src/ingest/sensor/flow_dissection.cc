@@ -212,12 +212,13 @@ void FlowDissection::Dispatch(Direction direction, std::span<const uint8_t> byte
         client_chunks_before_tls_ == 0 && head_direction_ == Direction::kToClient) {
         // The server spoke first (a banner, or an HTTP/2 server's SETTINGS), so the protocol was
         // guessed from its bytes; the client's first bytes may still show HTTP.
-        if (dissect::LooksLikeHttpRequest(bytes)) {
-            protocol_ = FlowProtocol::kHttp;
-            http_ = std::make_unique<dissect::HttpDissector>();
-        } else if (dissect::LooksLikeHttp2Preface(bytes)) {
+        // The HTTP/2 preface ("PRI * HTTP/2.0") also has the shape of an HTTP/1 request line.
+        if (dissect::LooksLikeHttp2Preface(bytes)) {
             protocol_ = FlowProtocol::kHttp2;
             cleartext_http2_ = MakeHttp2Dissector();
+        } else if (dissect::LooksLikeHttpRequest(bytes)) {
+            protocol_ = FlowProtocol::kHttp;
+            http_ = std::make_unique<dissect::HttpDissector>();
         }
     }
     if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
@@ -270,13 +271,14 @@ void FlowDissection::StartTunnelProtocol(std::span<const uint8_t> client_bytes) 
     if (dissect::LooksLikeTlsStart(client_bytes)) {
         StartTls();
         FeedTls(Direction::kToServer, client_bytes);
+    } else if (dissect::LooksLikeHttp2Preface(client_bytes)) {
+        // h2c after "Upgrade: h2c" and 101 Switching Protocols, or HTTP/2 through a tunnel. The
+        // preface is tested first, because it also has the shape of an HTTP/1 request line.
+        cleartext_http2_ = MakeHttp2Dissector();
+        cleartext_http2_->Feed(Direction::kToServer, client_bytes, timestamp_);
     } else if (dissect::LooksLikeHttpRequest(client_bytes)) {
         tunnel_http_ = std::make_unique<dissect::HttpDissector>();
         tunnel_http_->Feed(Direction::kToServer, client_bytes, timestamp_);
-    } else if (dissect::LooksLikeHttp2Preface(client_bytes)) {
-        // h2c after "Upgrade: h2c" and 101 Switching Protocols, or HTTP/2 through a tunnel.
-        cleartext_http2_ = MakeHttp2Dissector();
-        cleartext_http2_->Feed(Direction::kToServer, client_bytes, timestamp_);
     }
 }
 
