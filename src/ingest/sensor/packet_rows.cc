@@ -39,6 +39,17 @@ bool Contains(const std::array<int64_t, N>& ports, int64_t port) {
     return false;
 }
 
+/// True when `bytes` start with the magic of gzip, zlib, zstd, xz or bzip2 data.
+bool StartsCompressed(const std::vector<uint8_t>& bytes) {
+    const auto starts = [&](std::initializer_list<uint8_t> magic) {
+        return bytes.size() >= magic.size() && std::equal(magic.begin(), magic.end(), bytes.begin());
+    };
+    // zlib: CMF 0x78 (deflate, 32 KiB window) and a FLG byte that makes CMF*256+FLG a multiple of 31.
+    const bool zlib = bytes.size() >= 2 && bytes[0] == 0x78 && ((bytes[0] << 8) | bytes[1]) % 31 == 0;
+    return starts({0x1f, 0x8b}) || zlib || starts({0x28, 0xb5, 0x2f, 0xfd}) ||
+           starts({0xfd, '7', 'z', 'X', 'Z', 0x00}) || starts({'B', 'Z', 'h'});
+}
+
 std::string FormatSeconds(int64_t ticks) {
     char buffer[40];
     std::snprintf(buffer, sizeof(buffer), "%" PRId64 ".%06" PRId64, ticks / kTicksPerSecond,
@@ -257,15 +268,25 @@ void RowObserver::AddConnection(const pcap::FlowRecord& flow, const FlowDissecti
         if (!client.empty()) {
             fields.AddReal("orig_payload_entropy", dissect::ShannonEntropy(client));
             fields.AddReal("orig_payload_printable", dissect::PrintableRatio(client));
+            fields.AddNumber("orig_payload_sampled", static_cast<int64_t>(client.size()));
         }
         if (!server.empty()) {
             fields.AddReal("resp_payload_entropy", dissect::ShannonEntropy(server));
             fields.AddReal("resp_payload_printable", dissect::PrintableRatio(server));
+            fields.AddNumber("resp_payload_sampled", static_cast<int64_t>(server.size()));
         }
+        std::vector<std::string> payload_evidence;
         // Payload that is neither TLS nor HTTP on a TLS port: a fully encrypted tunnel or a
         // protocol that only borrows the port.
         if (protocol == FlowProtocol::kOther && flow.ip_protocol == 6 && Contains(kTlsPorts, flow.server_port)) {
-            fields.AddStringArray("payload_evidence", {"non_tls_payload_on_tls_port"});
+            payload_evidence.emplace_back("non_tls_payload_on_tls_port");
+        }
+        // Compressed data is as random as ciphertext but starts with its format's magic bytes.
+        if (protocol == FlowProtocol::kOther && (StartsCompressed(client) || StartsCompressed(server))) {
+            payload_evidence.emplace_back("compressed_payload");
+        }
+        if (!payload_evidence.empty()) {
+            fields.AddStringArray("payload_evidence", payload_evidence);
         }
     }
     event.additional_fields = fields.Finish();
