@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <fstream>
+#include <vector>
 
 namespace unmask::ingest::pcap {
 namespace {
@@ -13,6 +14,7 @@ constexpr uint32_t kDecryptionSecretsBlock = 0x0000000A;
 constexpr uint32_t kTlsKeyLogSecrets = 0x544C534B; // "TLSK"
 /// Smallest block: type, length, trailing length.
 constexpr uint32_t kMinBlockLength = 12;
+constexpr size_t kScanBufferBytes = 1 << 20;
 
 uint32_t Read32(const uint8_t* bytes, bool big_endian) {
     return big_endian ? (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | bytes[3]
@@ -22,7 +24,11 @@ uint32_t Read32(const uint8_t* bytes, bool big_endian) {
 } // namespace
 
 Result<std::string> ReadPcapngTlsSecrets(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
+    // The scan skips every block by reading through it, and a large buffer keeps that to few reads.
+    std::vector<char> buffer(kScanBufferBytes);
+    std::ifstream file;
+    file.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    file.open(path, std::ios::binary);
     if (!file) {
         return Status(ErrorKind::kIo, "cannot open capture " + path);
     }
@@ -34,18 +40,21 @@ Result<std::string> ReadPcapngTlsSecrets(std::istream& file, const std::string& 
     bool big_endian = false;
     std::array<uint8_t, 12> header{};
     bool first = true;
+    // Blocks are skipped with ignore(), which reads on through the stream buffer; seekg() would
+    // drop the buffer and read it again for every block.
     while (file.read(reinterpret_cast<char*>(header.data()), 8)) {
+        uint32_t consumed = 8; // bytes of the current block read so far
         const uint32_t raw_type = Read32(header.data(), false);
         if (raw_type == kSectionHeaderBlock) {
             // The byte-order magic after the length decides how this section's numbers read.
             if (!file.read(reinterpret_cast<char*>(header.data() + 8), 4)) {
                 break;
             }
+            consumed += 4;
             big_endian = Read32(header.data() + 8, false) != kByteOrderMagic;
             if (Read32(header.data() + 8, big_endian) != kByteOrderMagic) {
                 break;
             }
-            file.seekg(-4, std::ios::cur);
         } else if (first) {
             return std::string(); // not pcapng
         }
@@ -61,6 +70,7 @@ Result<std::string> ReadPcapngTlsSecrets(std::istream& file, const std::string& 
             if (!file.read(reinterpret_cast<char*>(secrets_header.data()), 8)) {
                 break;
             }
+            consumed += 8;
             const uint32_t secrets_type = Read32(secrets_header.data(), big_endian);
             const uint32_t secrets_length = Read32(secrets_header.data() + 4, big_endian);
             if (secrets_length > body_length - 8) {
@@ -78,16 +88,13 @@ Result<std::string> ReadPcapngTlsSecrets(std::istream& file, const std::string& 
                     secrets.resize(start);
                     break;
                 }
+                consumed += secrets_length;
                 if (!secrets.empty() && secrets.back() != '\n') {
                     secrets.push_back('\n');
                 }
-                file.seekg(static_cast<std::streamoff>(body_length - 8 - secrets_length + 4), std::ios::cur);
-                continue;
             }
-            file.seekg(static_cast<std::streamoff>(body_length - 8 + 4), std::ios::cur);
-            continue;
         }
-        file.seekg(static_cast<std::streamoff>(body_length + 4), std::ios::cur);
+        file.ignore(static_cast<std::streamsize>(length - consumed));
     }
     return secrets;
 }

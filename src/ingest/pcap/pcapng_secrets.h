@@ -13,8 +13,8 @@ namespace unmask::ingest::pcap {
 inline constexpr size_t kMaxEmbeddedSecretsBytes = 256 * 1024 * 1024;
 
 /// Returns the NSS key log text of every TLS Decryption Secrets Block of a pcapng file, joined
-/// in file order; "" when the file is not an uncompressed pcapng or has none. Block framing
-/// that breaks ends the scan without an error, because the packet reader reports the damage.
+/// in file order, or "" when the file is not an uncompressed pcapng or has none. Broken block
+/// framing ends the scan without an error, because the packet reader reports the damage.
 /// NOTE: gzip-compressed pcapng files are not scanned.
 Result<std::string> ReadPcapngTlsSecrets(const std::string& path);
 /// The same for an open stream; `name` is the file named in errors.
