@@ -26,7 +26,7 @@ constexpr uint8_t kApplicationData = 23;
 constexpr uint8_t kHandshake = 22;
 constexpr uint8_t kCertificateMessage = 11;
 
-/// An HTTP/2 dissector whose header limit is the HTTP/1 dissector's.
+/// Creates an HTTP/2 dissector whose header limit is the HTTP/1 dissector's.
 std::unique_ptr<dissect::Http2Dissector> MakeHttp2Dissector() {
     dissect::Http2Limits limits;
     limits.max_header_list_bytes = dissect::HttpLimits{}.max_header_bytes;
@@ -116,7 +116,7 @@ void FlowDissection::Finish(int64_t timestamp) {
     }
     if (waiting_for_key_) {
         key_log_->Refresh(); // a live key log has usually been written by the end of the flow
-        RetryDecryptionSession(true);
+        StartSession(true);
     }
     if (http_) {
         http_->Finish();
@@ -211,7 +211,7 @@ void FlowDissection::Dispatch(Direction direction, std::span<const uint8_t> byte
     if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
         client_chunks_before_tls_ == 0 && head_direction_ == Direction::kToClient) {
         // The server spoke first (a banner, or an HTTP/2 server's SETTINGS), so the protocol was
-        // guessed from its bytes; the client's first bytes may still show HTTP.
+        // guessed from its bytes. The client's first bytes may still show HTTP.
         // The HTTP/2 preface ("PRI * HTTP/2.0") also has the shape of an HTTP/1 request line.
         if (dissect::LooksLikeHttp2Preface(bytes)) {
             protocol_ = FlowProtocol::kHttp2;
@@ -287,58 +287,28 @@ void FlowDissection::FeedTls(Direction direction, std::span<const uint8_t> bytes
     if (!decryptor_) {
         return;
     }
-    if (waiting_for_key_) {
-        std::vector<uint8_t>& held = held_encrypted_[DirectionIndex(direction)];
-        if (held_encrypted_[0].size() + held_encrypted_[1].size() + bytes.size() > kMaxHeldEncryptedBytes) {
-            waiting_for_key_ = false; // too much to hold: the session stays encrypted
-            held_encrypted_ = {};
-            decryptor_.reset();
-            return;
-        }
-        held.insert(held.end(), bytes.begin(), bytes.end());
-        RetryDecryptionSession();
-        return;
-    }
-    // The ServerHello is parsed by the dissector before the decryptor sees the records after it.
+    // The dissector parses the ServerHello before the decryptor reads the records after it.
     if (!session_looked_up_ && tls_->facts().server_hello && tls_->facts().client_hello) {
-        SetDecryptionSession();
-        if (waiting_for_key_) {
-            std::vector<uint8_t>& held = held_encrypted_[DirectionIndex(direction)];
-            held.insert(held.end(), bytes.begin(), bytes.end());
-            return;
-        }
+        session_looked_up_ = true;
+        StartSession(false);
         if (!decryptor_) {
             return;
         }
     }
-    decryptor_->Feed(direction, bytes);
-}
-
-void FlowDissection::SetDecryptionSession() {
-    session_looked_up_ = true;
-    const dissect::TlsFacts& facts = tls_->facts();
-    auto parameters = dissect::MakeTlsSessionParameters(*facts.client_hello, *facts.server_hello);
-    if (!parameters.ok()) {
-        decrypt_outcome_ = "invalid_session";
+    if (!waiting_for_key_) {
+        decryptor_->Feed(direction, bytes);
+        return;
+    }
+    if (held_encrypted_[0].size() + held_encrypted_[1].size() + bytes.size() > kMaxHeldEncryptedBytes) {
+        // Too much to hold, so the session stays encrypted.
+        waiting_for_key_ = false;
+        held_encrypted_ = {};
         decryptor_.reset();
         return;
     }
-    const dissect::TlsSessionSecrets* secrets = FindSecrets(parameters.value(), false);
-    if (secrets == nullptr && key_log_->MayGrow()) {
-        // A live key log may get the session's line a moment later: hold the stream from here on
-        // (the decryptor has read everything before) and ask again as more arrives.
-        waiting_for_key_ = true;
-        return;
-    }
-    if (secrets == nullptr) {
-        decryptor_.reset(); // no key: stop buffering the stream for it
-        return;
-    }
-    key_found_ = true;
-    if (!decryptor_->SetSession(parameters.value(), *secrets).ok()) {
-        decrypt_outcome_ = std::string(decryptor_->stats().outcome());
-        decryptor_.reset();
-    }
+    std::vector<uint8_t>& held = held_encrypted_[DirectionIndex(direction)];
+    held.insert(held.end(), bytes.begin(), bytes.end());
+    StartSession(false);
 }
 
 const dissect::TlsSessionSecrets* FlowDissection::FindSecrets(const dissect::TlsSessionParameters& parameters,
@@ -351,21 +321,30 @@ const dissect::TlsSessionSecrets* FlowDissection::FindSecrets(const dissect::Tls
     return secrets;
 }
 
-void FlowDissection::RetryDecryptionSession(bool final) {
+void FlowDissection::StartSession(bool final) {
     const dissect::TlsFacts& facts = tls_->facts();
     auto parameters = dissect::MakeTlsSessionParameters(*facts.client_hello, *facts.server_hello);
     const dissect::TlsSessionSecrets* secrets = parameters.ok() ? FindSecrets(parameters.value(), final) : nullptr;
-    if (secrets == nullptr) {
+    if (secrets == nullptr && parameters.ok() && !final && key_log_->MayGrow()) {
+        // A live key log may get the session's line a moment later, so the stream from here on
+        // is held (the decryptor has read everything before) and the lookup repeated.
+        waiting_for_key_ = true;
         return;
     }
     waiting_for_key_ = false;
-    key_found_ = true;
-    if (!decryptor_->SetSession(parameters.value(), *secrets).ok()) {
-        decrypt_outcome_ = std::string(decryptor_->stats().outcome());
+    if (secrets == nullptr || !decryptor_->SetSession(parameters.value(), *secrets).ok()) {
+        if (!parameters.ok()) {
+            decrypt_outcome_ = "invalid_session";
+        } else if (secrets != nullptr) {
+            key_found_ = true;
+            decrypt_outcome_ = std::string(decryptor_->stats().outcome());
+        }
+        // Without a usable key the stream is no longer kept for it.
         decryptor_.reset();
         held_encrypted_ = {};
         return;
     }
+    key_found_ = true;
     const std::array<std::vector<uint8_t>, 2> held = std::move(held_encrypted_);
     held_encrypted_ = {};
     // NOTE: requests read from held bytes get the time of the packet that completed the lookup,

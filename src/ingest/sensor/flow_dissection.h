@@ -1,6 +1,6 @@
-// Protocol state of one captured TCP or UDP flow: which protocol its first bytes show, the TLS
-// and HTTP dissectors fed with its reassembled streams, and, when a TLS key log names the session,
-// the decrypted HTTP/1.x or HTTP/2 inside TLS. Internal to the sensor path.
+// Protocol state of one captured TCP or UDP flow: which protocol its first bytes show, and the TLS
+// and HTTP dissectors fed with its reassembled streams. When a TLS key log names the session, it
+// also reads the decrypted HTTP/1.x or HTTP/2 inside TLS. Internal to the sensor path.
 #pragma once
 
 #include <array>
@@ -29,7 +29,7 @@ inline constexpr size_t kPayloadSampleBytes = 512;
 
 class FlowDissection : public pcap::FlowApplication {
 public:
-    /// `key_log` (may be null) holds the secrets of TLS sessions to decrypt.
+    /// `key_log` (may be null) gives the secrets of TLS sessions to decrypt.
     explicit FlowDissection(TlsSecretsSource* key_log) : key_log_(key_log) {}
 
     void OnData(dissect::Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) override;
@@ -75,11 +75,11 @@ private:
     void StartTunnel();
     void StartTunnelProtocol(std::span<const uint8_t> client_bytes);
     void FeedTls(dissect::Direction direction, std::span<const uint8_t> bytes);
-    void SetDecryptionSession();
-    /// Asks a growing key log again for a session that was not in it; on a hit, decrypts the
-    /// held bytes, client side first. `final` accepts a TLS 1.3 session without its traffic
-    /// secrets.
-    void RetryDecryptionSession(bool final = false);
+    /// Looks the session up in the key log and sets the decryptor's keys, then decrypts the bytes
+    /// held while a growing key log lacked them, client side first. A miss in a growing key log
+    /// holds the stream, unless `final`, which also accepts a TLS 1.3 session without its traffic
+    /// secrets. Any other miss or failure releases the decryptor.
+    void StartSession(bool final);
     /// Returns the secrets of this session, or null while a growing key log lacks them: for TLS
     /// 1.3 the client writes the traffic secrets after the handshake secrets, so a read between
     /// the two would decrypt the handshake only.

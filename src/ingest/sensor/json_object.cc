@@ -139,6 +139,19 @@ void JsonObjectBuilder::AddNumberArray(std::string_view key, const std::vector<i
 
 std::string JsonObjectBuilder::Finish() const { return text_.empty() ? std::string("{}") : text_ + "}"; }
 
+void AddCertificateNames(HttpTlsContext& context, std::string_view common_name, const std::vector<std::string>& san_dns) {
+    std::vector<std::string>& names = context.certificate_names;
+    const auto add = [&](std::string_view name) {
+        if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+            names.emplace_back(name);
+        }
+    };
+    add(common_name);
+    for (const std::string& name : san_dns) {
+        add(name);
+    }
+}
+
 void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context, std::string_view host) {
     fields.AddBool("tls", true);
     const std::pair<std::string_view, const std::string*> texts[] = {{"tls_server_name", &context.server_name},

@@ -499,16 +499,7 @@ void RowObserver::AddTls(const pcap::FlowRecord& flow, const FlowDissection& dis
             grease(hello.cipher_suites) || grease(hello.extensions) || grease(hello.supported_groups);
     }
     if (!chain.empty()) {
-        const dissect::Certificate& leaf = chain.front();
-        if (!leaf.common_name.empty()) {
-            context.certificate_names.push_back(leaf.common_name);
-        }
-        for (const std::string& name : leaf.san_dns) {
-            if (std::find(context.certificate_names.begin(), context.certificate_names.end(), name) ==
-                context.certificate_names.end()) {
-                context.certificate_names.push_back(name);
-            }
-        }
+        AddCertificateNames(context, chain.front().common_name, chain.front().san_dns);
     }
     if (http1 != nullptr) {
         AddHttp(flow, http1->transactions(), uid, &context);

@@ -55,8 +55,11 @@ struct HttpTlsContext {
     std::vector<std::string> certificate_names; ///< leaf subject CN and DNS SANs, when known
 };
 
+/// Appends a leaf certificate's subject CN and DNS SANs to `context.certificate_names`, each once.
+void AddCertificateNames(HttpTlsContext& context, std::string_view common_name, const std::vector<std::string>& san_dns);
+
 /// Adds the `tls_*` keys of `context` to the fields of an HttpConnectionInspected row for `host`.
-/// `tls_cert_covers_host` says whether a certificate name matches the Host, when names are known.
+/// `tls_cert_covers_host` tells whether a certificate name matches the Host, when names are known.
 void AddHttpTlsContext(JsonObjectBuilder& fields, const HttpTlsContext& context, std::string_view host);
 
 /// One event seen by a sensor, before the local side is chosen.

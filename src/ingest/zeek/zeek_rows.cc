@@ -395,15 +395,10 @@ HttpTlsContext TlsContextForHttp(const ZeekRecord& record, const CertMap& certs)
         if (found != certs.end()) {
             const std::string& subject = found->second.subject;
             const size_t cn = subject.find("CN=");
-            if (cn != std::string::npos) {
-                context.certificate_names.push_back(subject.substr(cn + 3, subject.find(',', cn) - cn - 3));
-            }
-            for (const std::string& name : found->second.san_dns) {
-                if (std::find(context.certificate_names.begin(), context.certificate_names.end(), name) ==
-                    context.certificate_names.end()) {
-                    context.certificate_names.push_back(name);
-                }
-            }
+            const std::string_view common_name =
+                cn == std::string::npos ? std::string_view()
+                                        : std::string_view(subject).substr(cn + 3, subject.find(',', cn) - cn - 3);
+            AddCertificateNames(context, common_name, found->second.san_dns);
         }
     }
     return context;
