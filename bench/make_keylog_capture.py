@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Records a capture of many HTTPS sessions on loopback together with their key log.
 
-A Python HTTPS server and client run in this process; tcpdump records the loopback traffic and
+A Python HTTPS server and client run in this process. tcpdump records the loopback traffic, and
 the client writes its TLS secrets to an NSS key log, as curl and browsers do with
 SSLKEYLOGFILE. Sessions alternate between TLS 1.3 (AES-256-GCM) and TLS 1.2
 (ECDHE-RSA-AES128-GCM-SHA256); each carries several keep-alive requests with responses of a

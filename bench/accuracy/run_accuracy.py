@@ -112,7 +112,7 @@ def hunt(args, config, case_id, inputs, work_dir, key_log=None):
 
 
 def key_log_path(work_dir, case_id):
-    """Where a scenario with `keylog: true` writes its TLS session secrets."""
+    """Return the file where a scenario with `keylog: true` writes its TLS session secrets."""
     return os.path.join(work_dir, case_id + ".keys.log")
 
 

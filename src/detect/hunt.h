@@ -27,7 +27,7 @@ struct HuntOptions {
     /// datetime, or empty for the wall clock.
     std::string now = "latest";
     /// A timespan ("30d") that replaces the Lookback parameter of every rule that has one, unless
-    /// the site configuration sets it for that rule; empty keeps each rule's own.
+    /// the site configuration sets it for that rule. Empty keeps each rule's own.
     std::string lookback;
     bool merge = true;                 ///< merge findings about the same entity (MergeFindings)
     std::vector<std::string> rule_ids; ///< run only these rules, even when disabled; empty = all enabled

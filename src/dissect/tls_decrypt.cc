@@ -91,11 +91,11 @@ std::string_view TlsDecryptStats::outcome() const {
     const auto any = [&](auto predicate) {
         return predicate(directions[0]) || predicate(directions[1]);
     };
-    const bool trouble = any([](const TlsDecryptDirectionStats& s) {
+    const bool incomplete = any([](const TlsDecryptDirectionStats& s) {
         return s.failed_records > 0 || s.skipped_records > 0 || s.undecryptable_records > 0 || !s.stop_reason.empty();
     });
     if (any([](const TlsDecryptDirectionStats& s) { return s.decrypted_records > 0; })) {
-        return trouble ? "partial" : "decrypted";
+        return incomplete ? "partial" : "decrypted";
     }
     if (!session_status.empty() && session_status != "ok") {
         return session_status;

@@ -121,8 +121,8 @@ public:
     TlsDecryptor& operator=(const TlsDecryptor&) = delete;
 
     /// Derives the keys. Fails when the version or suite is unsupported, the secrets lack what
-    /// the version needs, or a session is already set; the decryptor then stays passive and
-    /// stats().session_status says why.
+    /// the version needs, or a session is already set. The decryptor then stays passive, and
+    /// stats().session_status gives the reason.
     Status SetSession(const TlsSessionParameters& parameters, const TlsSessionSecrets& secrets);
     /// Consumes in-order stream bytes of one direction.
     void Feed(Direction direction, std::span<const uint8_t> bytes);

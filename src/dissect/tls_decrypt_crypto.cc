@@ -23,7 +23,7 @@ using Kind = TlsCipherKind;
 
 // Suites by IANA number (RFC 8446 appendix B.4, RFC 5246 appendix A.5, RFC 5288, RFC 5289,
 // RFC 7905). Each key exchange (RSA, DHE_RSA, ECDHE_RSA, ECDHE_ECDSA) of a cipher shares the row
-// shape, because the key log already holds the master secret.
+// shape, because the key log already contains the master secret.
 constexpr TlsCipherSuiteInfo kSuites[] = {
     // TLS 1.3
     {0x1301, Kind::kAesGcm, "AES-128-GCM", 16, "", 0, "SHA256", true, true},

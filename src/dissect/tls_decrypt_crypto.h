@@ -74,7 +74,7 @@ public:
     TlsRecordCipher& operator=(const TlsRecordCipher&) = delete;
 
     /// Opens one record. `header` is its 5 bytes as received and `body` the bytes after it. On
-    /// kOk `plaintext` holds the content; for TLS 1.3 it still ends with the inner content type and
+    /// kOk `plaintext` contains the content. For TLS 1.3 it still ends with the inner content type and
     /// padding.
     TlsOpenResult Open(uint64_t sequence, std::span<const uint8_t> header, std::span<const uint8_t> body,
                        std::vector<uint8_t>& plaintext);

@@ -1,6 +1,6 @@
-// FlowDissection on hand-written streams: what a proxy's CONNECT tunnel carries is decided by
-// the client's first bytes through it, whether they come with the request or after the reply;
-// cleartext HTTP/2 (h2c) is read from the first byte; and a client's HTTP request still counts
+// FlowDissection on hand-written streams. What a proxy's CONNECT tunnel carries is decided by
+// the client's first bytes through it, whether they come with the request or after the reply.
+// Cleartext HTTP/2 (h2c) is read from the first byte, and a client's HTTP request still counts
 // after a server that spoke first.
 #include <gtest/gtest.h>
 

@@ -625,9 +625,9 @@ TEST_F(HuntEndToEnd, NowFarAfterTheInputsIsNoted) {
     EXPECT_NE(outcome->notes[0].find("more than a day after the newest input row"), std::string::npos);
 }
 
-// Rows older than a rule's 24 h window are not judged; the summary says so, and --lookback widens
+// Rows older than a rule's 24 h window are not judged, and the summary notes it. --lookback widens
 // every rule's window.
-TEST(HuntLookback, OlderRowsAreNotedAndLookbackWidensTheWindow) {
+TEST(HuntLookback, OlderRowsNotedAndWidened) {
     const fs::path dir = TempDir() / "lookback";
     fs::create_directories(dir);
     const fs::path input = dir / "export.csv";

@@ -4,7 +4,7 @@
 // AES-GCM suite. Each fronts its requests: the SNI is front.example, the Host another domain.
 // unmask reads the capture with the key log; tshark, given the same key log, is the reference
 // for the Host of every decrypted request. A last session whose secrets are not in the log must
-// stay encrypted and say so.
+// stay encrypted, and its row must report that.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -35,7 +35,7 @@ namespace {
 constexpr const char* kChromeAgent =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Safari/537.36";
 
-// An HTTPS server that answers every GET with a short body over HTTP/1.1.
+// An HTTPS server that replies to every GET with a short body over HTTP/1.1.
 constexpr const char* kHttpsServer = R"(
 import http.server, ssl, sys
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -213,8 +213,8 @@ TEST_F(KeylogCaptureTest, SessionWithoutKeyStaysEncrypted) {
     EXPECT_EQ(capture->read.stats.captures.key_log_sessions, 3u);
 }
 
-// A key log with one wrong secret decrypts the other direction only; the row must say "partial"
-// rather than "decrypted", because requests are missing.
+// A key log with one wrong secret decrypts the other direction only. The row must report
+// "partial" rather than "decrypted", because requests are missing.
 TEST_F(KeylogCaptureTest, WrongClientSecretIsPartial) {
     std::istringstream lines(ReadWholeFile(capture->key_log));
     std::string edited;
@@ -265,7 +265,7 @@ TEST_F(KeylogCaptureTest, SecretsEmbeddedInPcapngDecrypt) {
     EXPECT_EQ(read.WithAction("HttpConnectionInspected").size(), 4u);
 }
 
-// tshark decrypts the same capture with the same key log; every request it finds must be a row
+// tshark decrypts the same capture with the same key log. Every request it finds must be a row
 // with the same Host, and no row may be extra.
 TEST_F(KeylogCaptureTest, HostsAgreeWithTshark) {
     if (!HaveProgram("tshark")) {

@@ -2,7 +2,7 @@
 """Record one TLS session between a Python ssl client and server, for tls_decrypt_test.
 
 Both ends run in this process over ssl.MemoryBIO, so no socket is opened. The client writes an
-NSS key log (SSLContext.keylog_filename), sends a known HTTP request, the server answers with a
+NSS key log (SSLContext.keylog_filename), sends a known HTTP request, the server replies with a
 known response, and both send close_notify. Files written to --out:
   client_to_server.bin, server_to_client.bin  raw stream bytes of each direction
   keylog.txt                                  the client's key log
