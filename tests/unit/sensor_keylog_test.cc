@@ -22,11 +22,13 @@ namespace fs = std::filesystem;
 using unmask::testing::BackgroundProcess;
 using unmask::testing::FreePort;
 using unmask::testing::HaveProgram;
+using unmask::testing::MarkerFilter;
 using unmask::testing::ReadSensorRows;
 using unmask::testing::ReadWholeFile;
 using unmask::testing::RunShell;
 using unmask::testing::SensorRead;
 using unmask::testing::SensorRow;
+using unmask::testing::StopCaptureWhenWritten;
 using unmask::testing::WaitForPort;
 using unmask::testing::WaitForText;
 
@@ -62,10 +64,31 @@ struct KeylogCapture {
     fs::path key_log;
     int https_port = 0;
     int h2_port = 0;
+    int marker_port = 0;
+    /// Clients that exited with a nonzero status, with their error output. The capture lacks their traffic.
+    std::string client_failures;
     SensorRead read;
 };
 
 KeylogCapture* capture = nullptr;
+
+// Lists the request targets of a read, sorted, and the decryption outcome of each TLS session,
+// for the message of a failed check.
+std::string Describe(const SensorRead& read) {
+    std::multiset<std::string> uris;
+    for (const SensorRow* row : read.WithAction("HttpConnectionInspected")) {
+        uris.insert(row->Field("uri"));
+    }
+    std::string text = "requests:";
+    for (const std::string& uri : uris) {
+        text += " " + uri;
+    }
+    text += "\nsessions:";
+    for (const SensorRow* row : read.WithAction("SslConnectionInspected")) {
+        text += "\n  " + row->Field("decryption") + " (" + row->Field("decryption_detail") + ")";
+    }
+    return text;
+}
 
 std::string MakeCapture(KeylogCapture& out) {
     for (const char* program : {"tcpdump", "openssl", "curl", "python3", "nghttpd"}) {
@@ -78,7 +101,10 @@ std::string MakeCapture(KeylogCapture& out) {
     out.pcap = out.dir / "keylog.pcap";
     out.key_log = out.dir / "keys.log";
     out.https_port = FreePort();
-    out.h2_port = FreePort();
+    do {
+        out.h2_port = FreePort();
+        out.marker_port = FreePort();
+    } while (out.h2_port == out.https_port || out.marker_port == out.https_port || out.marker_port == out.h2_port);
     const std::string dir = out.dir.string();
     std::ofstream(out.dir / "https_server.py") << kHttpsServer;
     std::ofstream(out.dir / "index.html") << "<html>unmask</html>\n";
@@ -95,7 +121,7 @@ std::string MakeCapture(KeylogCapture& out) {
         return "a test server did not start";
     }
     const std::string filter = "tcp port " + std::to_string(out.https_port) + " or tcp port " +
-                               std::to_string(out.h2_port);
+                               std::to_string(out.h2_port) + MarkerFilter(out.marker_port);
     BackgroundProcess tcpdump("tcpdump -i lo --immediate-mode -U -s 0 -w " + out.pcap.string() + " '" + filter +
                               "' 2>" + dir + "/tcpdump.err");
     if (!WaitForText(out.dir / "tcpdump.err", "listening on")) {
@@ -104,20 +130,29 @@ std::string MakeCapture(KeylogCapture& out) {
     const std::string keys = "SSLKEYLOGFILE=" + out.key_log.string() + " ";
     const std::string https = std::to_string(out.https_port);
     const std::string h2 = std::to_string(out.h2_port);
-    RunShell(keys + "curl -s -k --http1.1 -o /dev/null -A '" + kChromeAgent + "' -H 'Host: hidden.example.net' " +
-             "--connect-to front.example:443:127.0.0.1:" + https + " https://front.example/poll");
-    RunShell(keys + "curl -s -k --http2 -o /dev/null -o /dev/null -H 'Host: hidden2.example.org' " +
-             "--connect-to front.example:443:127.0.0.1:" + h2 +
-             " https://front.example/index.html https://front.example/index.html?second");
-    RunShell("printf 'GET /tls12 HTTP/1.1\\r\\nHost: hidden3.example.com\\r\\nConnection: close\\r\\n\\r\\n' | "
-             "timeout 20 openssl s_client -connect 127.0.0.1:" + https +
-             " -servername front.example -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -keylogfile " +
-             out.key_log.string() + " -quiet >/dev/null 2>&1");
+    const auto run_client = [&](const std::string& name, const std::string& command) {
+        const fs::path errors = out.dir / (name + ".err");
+        const int status = RunShell(command + " 2>" + errors.string());
+        if (status != 0) {
+            out.client_failures += name + " exited with " + std::to_string(status) + ": " + ReadWholeFile(errors) + "\n";
+        }
+    };
+    run_client("curl-http1", keys + "curl -s -S -k --http1.1 -o /dev/null -A '" + kChromeAgent +
+                                  "' -H 'Host: hidden.example.net' --connect-to front.example:443:127.0.0.1:" + https +
+                                  " https://front.example/poll");
+    run_client("curl-http2", keys + "curl -s -S -k --http2 -o /dev/null -o /dev/null -H 'Host: hidden2.example.org' " +
+                                  "--connect-to front.example:443:127.0.0.1:" + h2 +
+                                  " https://front.example/index.html https://front.example/index.html?second");
+    run_client("openssl-tls12", "printf 'GET /tls12 HTTP/1.1\\r\\nHost: hidden3.example.com\\r\\nConnection: close\\r\\n\\r\\n' | "
+                                "timeout 20 openssl s_client -connect 127.0.0.1:" + https +
+                                " -servername front.example -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -ignore_unexpected_eof -keylogfile " +
+                                out.key_log.string() + " -quiet >/dev/null");
     // No key log for this one: it must stay encrypted.
-    RunShell("curl -s -k --http1.1 -o /dev/null --connect-to front.example:443:127.0.0.1:" + https +
-             " https://front.example/secret");
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    tcpdump.Stop(SIGINT);
+    run_client("curl-secret", "curl -s -S -k --http1.1 -o /dev/null --connect-to front.example:443:127.0.0.1:" + https +
+                                  " https://front.example/secret");
+    if (!StopCaptureWhenWritten(tcpdump, out.pcap, out.marker_port)) {
+        out.client_failures += "tcpdump did not write the end marker: " + ReadWholeFile(out.dir / "tcpdump.err");
+    }
     unmask::ingest::ReadOptions options;
     options.tls_key_log_path = out.key_log.string();
     out.read = ReadSensorRows({out.pcap.string()}, options);
@@ -142,6 +177,7 @@ protected:
         if (!capture->skip_reason.empty()) {
             GTEST_SKIP() << capture->skip_reason;
         }
+        ASSERT_TRUE(capture->client_failures.empty()) << capture->client_failures;
         ASSERT_TRUE(capture->read.status.ok()) << capture->read.status.message();
     }
 
@@ -262,7 +298,9 @@ TEST_F(KeylogCaptureTest, SecretsEmbeddedInPcapngDecrypt) {
     ASSERT_TRUE(read.status.ok()) << read.status.message();
     EXPECT_EQ(read.stats.captures.embedded_key_log_sessions, 3u);
     EXPECT_EQ(read.stats.captures.tls_decrypted, 3u);
-    EXPECT_EQ(read.WithAction("HttpConnectionInspected").size(), 4u);
+    EXPECT_EQ(read.WithAction("HttpConnectionInspected").size(), 4u) << Describe(read);
+    // The embedded secrets decrypt exactly what the same key log given as a file decrypts.
+    EXPECT_EQ(Describe(read), Describe(capture->read));
 }
 
 // tshark decrypts the same capture with the same key log. Every request it finds must be a row
@@ -289,7 +327,7 @@ TEST_F(KeylogCaptureTest, HostsAgreeWithTshark) {
     for (const SensorRow* row : capture->read.WithAction("HttpConnectionInspected")) {
         actual.insert(row->Field("host"));
     }
-    EXPECT_EQ(actual.size(), 4u);
+    EXPECT_EQ(actual.size(), 4u) << Describe(capture->read);
     EXPECT_EQ(actual, expected);
 }
 
@@ -376,18 +414,21 @@ TEST(CleartextHttp2Capture, PriorKnowledgeRequestsBecomeRows) {
     fs::create_directories(dir);
     std::ofstream(dir / "index.html") << "<html>h2c</html>\n";
     const int port = FreePort();
+    int marker_port = FreePort();
+    while (marker_port == port) {
+        marker_port = FreePort();
+    }
     BackgroundProcess server("nghttpd --no-tls " + std::to_string(port) + " -d " + dir.string() + " >/dev/null 2>&1");
     ASSERT_TRUE(WaitForPort(port)) << "nghttpd did not start";
     const fs::path pcap = dir / "h2c.pcap";
     BackgroundProcess tcpdump("tcpdump -i lo --immediate-mode -U -s 0 -w " + pcap.string() + " 'tcp port " +
-                              std::to_string(port) + "' 2>" + (dir / "tcpdump.err").string());
+                              std::to_string(port) + MarkerFilter(marker_port) + "' 2>" + (dir / "tcpdump.err").string());
     if (!WaitForText(dir / "tcpdump.err", "listening on")) {
         GTEST_SKIP() << "tcpdump could not capture on lo: " << ReadWholeFile(dir / "tcpdump.err");
     }
     RunShell("curl -s --http2-prior-knowledge -o /dev/null -H 'Host: grpc.example' -A 'grpc-test/1.0' http://127.0.0.1:" +
              std::to_string(port) + "/index.html");
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    tcpdump.Stop(SIGINT);
+    ASSERT_TRUE(StopCaptureWhenWritten(tcpdump, pcap, marker_port)) << ReadWholeFile(dir / "tcpdump.err");
     const SensorRead read = ReadSensorRows({pcap.string()});
     ASSERT_TRUE(read.status.ok()) << read.status.message();
     const auto http = read.WithAction("HttpConnectionInspected");

@@ -18,10 +18,12 @@ namespace fs = std::filesystem;
 using unmask::testing::BackgroundProcess;
 using unmask::testing::FreePort;
 using unmask::testing::HaveProgram;
+using unmask::testing::MarkerFilter;
 using unmask::testing::ReadSensorRows;
 using unmask::testing::RunShell;
 using unmask::testing::SensorRead;
 using unmask::testing::SensorRow;
+using unmask::testing::StopCaptureWhenWritten;
 using unmask::testing::WaitForPort;
 using unmask::testing::WaitForText;
 
@@ -66,6 +68,7 @@ struct LoopbackCapture {
     int http_port = 0;
     int tls_port = 0;
     int fake_port = 0;
+    int marker_port = 0;
     SensorRead read;
 };
 
@@ -83,6 +86,9 @@ std::string MakeCapture(LoopbackCapture& out) {
     out.http_port = FreePort();
     out.tls_port = FreePort();
     out.fake_port = FreePort();
+    do {
+        out.marker_port = FreePort();
+    } while (out.marker_port == out.http_port || out.marker_port == out.tls_port || out.marker_port == out.fake_port);
     const std::string dir = out.dir.string();
     std::ofstream(out.dir / "fake_client.py") << kFakeTlsClient;
     std::ofstream(out.dir / "random_server.py") << kRandomServer;
@@ -106,7 +112,7 @@ std::string MakeCapture(LoopbackCapture& out) {
         return "a test server did not start";
     }
     const std::string filter = "tcp port " + std::to_string(out.http_port) + " or tcp port " +
-                               std::to_string(out.tls_port) + " or tcp port " + std::to_string(out.fake_port);
+                               std::to_string(out.tls_port) + " or tcp port " + std::to_string(out.fake_port) + MarkerFilter(out.marker_port);
     BackgroundProcess tcpdump("tcpdump -i lo --immediate-mode -U -s 0 -w " + out.pcap.string() + " '" + filter + "' 2>" + dir +
                               "/tcpdump.err");
     if (!WaitForText(out.dir / "tcpdump.err", "listening on")) {
@@ -123,10 +129,9 @@ std::string MakeCapture(LoopbackCapture& out) {
     RunShell("curl -s -k -o /dev/null --resolve " + std::string(kClaimedName) + ":" + std::to_string(out.tls_port) +
              ":127.0.0.1 https://" + kClaimedName + ":" + std::to_string(out.tls_port) + "/");
     RunShell("python3 " + dir + "/fake_client.py " + std::to_string(out.fake_port));
-    // Let tcpdump write the last packets before stopping it: --immediate-mode delivers each packet
-    // at once and -U writes it at once, so this wait only covers scheduling.
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    tcpdump.Stop(SIGINT);
+    if (!StopCaptureWhenWritten(tcpdump, out.pcap, out.marker_port)) {
+        return "tcpdump did not write the end marker: " + unmask::testing::ReadWholeFile(out.dir / "tcpdump.err");
+    }
     out.read = ReadSensorRows({out.pcap.string()});
     return "";
 }

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,5 +129,33 @@ private:
     pid_t pid_ = -1;
     int status_ = -1;
 };
+
+/// Sends one UDP datagram carrying `text` to 127.0.0.1:`port`.
+inline void SendUdp(int port, const std::string& text) {
+    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    sendto(fd, text.data(), text.size(), 0, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    close(fd);
+}
+
+/// Stops a tcpdump that writes `pcap` with -U once it has written every packet sent before this
+/// call. Packets still queued in the kernel when tcpdump stops may be lost, so a fixed pause can
+/// drop the last packets on a busy machine. Instead, a UDP datagram with a unique text goes to
+/// `marker_port`, which the capture filter must include ("or udp port N"), and the file is watched
+/// until the text is in it. Returns false when the marker did not arrive within `seconds`.
+inline bool StopCaptureWhenWritten(BackgroundProcess& tcpdump, const std::filesystem::path& pcap, int marker_port,
+                                   int seconds = 20) {
+    const std::string marker = "unmask-capture-end-" + std::to_string(getpid()) + "-" + std::to_string(marker_port);
+    SendUdp(marker_port, marker);
+    const bool written = WaitForText(pcap, marker, seconds);
+    tcpdump.Stop(SIGINT);
+    return written;
+}
+
+/// Returns the capture filter clause that lets the marker of StopCaptureWhenWritten through.
+inline std::string MarkerFilter(int marker_port) { return " or udp port " + std::to_string(marker_port); }
 
 }  // namespace unmask::testing
