@@ -76,23 +76,37 @@ Status CheckInputType(const std::string& path) {
     return Status::Ok();
 }
 
-// Appends the regular files directly inside `directory`, sorted by name; hidden files
-// (names starting with '.') are left out.
+// Appends the regular files inside `directory` and its subdirectories, sorted by path, so that
+// an archive of dated folders (Zeek's logs/2026-12-04/conn.00:00:00-01:00:00.log.gz) reads in
+// order. Hidden files and folders (names starting with '.') are left out. Symbolic links to
+// folders are not followed, so a link loop cannot make the walk endless.
 Status AppendDirectoryFiles(const std::string& directory, std::vector<ExpandedPath>& paths) {
-    std::error_code error;
     std::vector<std::string> files;
-    for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end; it.increment(error)) {
-        const std::string name = it->path().filename().string();
-        std::error_code type_error;
-        if (!name.empty() && name[0] != '.' && it->is_regular_file(type_error)) {
-            files.push_back(it->path().string());
+    std::vector<std::filesystem::path> folders{directory};
+    while (!folders.empty()) {
+        const std::filesystem::path folder = std::move(folders.back());
+        folders.pop_back();
+        std::error_code error;
+        for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+            const std::string name = it->path().filename().string();
+            std::error_code type_error;
+            if (name.empty() || name[0] == '.') {
+                continue;
+            }
+            if (it->is_regular_file(type_error)) {
+                files.push_back(it->path().string());
+            } else if (it->is_directory(type_error) && !it->is_symlink(type_error)) {
+                folders.push_back(it->path());
+            }
+        }
+        if (error) {
+            return Status(ErrorKind::kIo, "cannot list directory " + folder.string() + ": " + error.message() +
+                                              " (make it readable, or name the files to read instead of " +
+                                              directory + ")");
         }
     }
-    if (error) {
-        return Status(ErrorKind::kIo, "cannot list directory " + directory + ": " + error.message());
-    }
     if (files.empty()) {
-        return Status(ErrorKind::kIo, "directory " + directory + " contains no files to read");
+        return Status(ErrorKind::kIo, "directory " + directory + " contains no files to read, in it or in its subfolders");
     }
     std::sort(files.begin(), files.end());
     for (std::string& file : files) {

@@ -627,6 +627,37 @@ TEST(IngestFiles, ExpandGlobsAndDirectories) {
     EXPECT_NE(no_match.status().message().find("*.parquet"), std::string::npos);
 }
 
+// Zeek archives its logs in one folder per day, so a directory input reads every day in order.
+TEST(IngestFiles, DirectoryReadsSubfoldersInOrder) {
+    TempDir dir;
+    fs::create_directories(dir.path() + "/2026-12-04");
+    fs::create_directories(dir.path() + "/2026-12-03");
+    fs::create_directories(dir.path() + "/.git/objects");
+    dir.Write("2026-12-04/conn.00:00:00-01:00:00.log", "x\n");
+    dir.Write("2026-12-03/conn.23:00:00-00:00:00.log", "x\n");
+    dir.Write("2026-12-03/.conn.swp", "x\n");
+    dir.Write(".git/objects/pack", "x\n");
+    dir.Write("top.csv", "x\n");
+    // A link back to the top folder must not make the walk endless.
+    fs::create_directory_symlink(dir.path(), dir.path() + "/2026-12-04/loop");
+
+    const Result<std::vector<std::string>> expanded = ExpandInputs({dir.path()});
+    ASSERT_TRUE(expanded.ok()) << expanded.status().message();
+    const std::vector<std::string> expected = {dir.path() + "/2026-12-03/conn.23:00:00-00:00:00.log",
+                                               dir.path() + "/2026-12-04/conn.00:00:00-01:00:00.log",
+                                               dir.path() + "/top.csv"};
+    EXPECT_EQ(expanded.value(), expected);
+}
+
+TEST(IngestFiles, EmptyNestedDirectoryFails) {
+    TempDir dir;
+    fs::create_directories(dir.path() + "/a/b");
+    const Result<std::vector<std::string>> expanded = ExpandInputs({dir.path()});
+    ASSERT_FALSE(expanded.ok());
+    EXPECT_NE(expanded.status().message().find("contains no files"), std::string::npos)
+        << expanded.status().message();
+}
+
 TEST(IngestFiles, FifoIsRejectedWithoutHanging) {
     TempDir dir;
     const std::string fifo = dir.path() + "/events.csv";
