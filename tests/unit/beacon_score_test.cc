@@ -31,10 +31,12 @@ struct BeaconSpec {
     double missed = 0;        ///< share of check-ins that make no connection
     double strays = 0;        ///< extra connections at random times, as a share of the check-ins
     double window_hours = 48;
+    bool both_ways = false; ///< each sleep is period x (1 + U(-jitter, jitter))
 };
 
-/// Connection times of a beacon: starts at a random phase, sleeps period x (1 - U(0, jitter)).
-/// Stores the number of check-ins left out in `missed_out` when given.
+/// Connection times of a beacon: starts at a random phase, sleeps period x (1 - U(0, jitter)), or
+/// period x (1 + U(-jitter, jitter)) when the jitter goes both ways. Stores the number of
+/// check-ins left out in `missed_out` when given.
 std::vector<int64_t> MakeBeacon(const BeaconSpec& spec, uint64_t seed, size_t* missed_out = nullptr) {
     std::mt19937_64 random(seed);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -49,7 +51,8 @@ std::vector<int64_t> MakeBeacon(const BeaconSpec& spec, uint64_t seed, size_t* m
         } else if (missed_out != nullptr) {
             ++*missed_out;
         }
-        t += period - static_cast<int64_t>(unit(random) * spec.jitter * static_cast<double>(period));
+        const double share = spec.both_ways ? (2 * unit(random) - 1) * spec.jitter : -unit(random) * spec.jitter;
+        t += period + static_cast<int64_t>(share * static_cast<double>(period));
     }
     const auto strays = static_cast<size_t>(std::lround(spec.strays * static_cast<double>(beats)));
     for (size_t i = 0; i < strays; ++i) {
@@ -141,6 +144,36 @@ INSTANTIATE_TEST_SUITE_P(Schedules, BeaconDetection,
                                            BeaconCase{3600, 0.5, 0.3, 168}, BeaconCase{28800, 0, 0, 168},
                                            BeaconCase{28800, 0.2, 0, 168}, BeaconCase{28800, 0.5, 0.1, 168}));
 
+// Jitter that lengthens sleeps as often as it shortens them: each interval lies in
+// [P(1 - j), P(1 + j)]. Up to ±50 % this is a band as wide as a one-way jitter of up to 67 %.
+class BothWaysJitter : public ::testing::TestWithParam<BeaconCase> {};
+
+TEST_P(BothWaysJitter, FindsMeanPeriod) {
+    const BeaconCase& c = GetParam();
+    for (uint64_t seed = 1; seed <= 5; ++seed) {
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        BeaconSpec spec{c.period_seconds, c.jitter, c.missed, 0.02, c.window_hours, true};
+        size_t missed = 0;
+        const std::vector<int64_t> ticks =
+            MakeBeacon(spec, seed * 104729 + static_cast<uint64_t>(c.period_seconds), &missed);
+        const BeaconResult result = ScoreBeacon(ticks, NoSizes());
+        EXPECT_GE(result.score, 0.75);
+        ASSERT_TRUE(result.period_seconds.has_value());
+        // Intervals spread over a whole period, so the median of 40 of them (a 4 h beacon over
+        // a week) varies by about 6 %, and missed check-ins inside the band pull it up.
+        EXPECT_NEAR(*result.period_seconds, c.period_seconds, 0.15 * c.period_seconds);
+        ASSERT_TRUE(result.jitter.has_value());
+        // The reported jitter is the band's width over its upper edge: 2j / (1 + j).
+        EXPECT_NEAR(*result.jitter, 2 * c.jitter / (1 + c.jitter), 0.1);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Schedules, BothWaysJitter,
+                         ::testing::Values(BeaconCase{10, 0.5, 0, 48}, BeaconCase{60, 0.3, 0.1, 48},
+                                           BeaconCase{60, 0.5, 0.1, 48}, BeaconCase{300, 0.5, 0.2, 48},
+                                           BeaconCase{3600, 0.5, 0.1, 168}, BeaconCase{3600, 0.4, 0.2, 168},
+                                           BeaconCase{14400, 0.5, 0, 168}));
+
 // --- known answers: traffic without a schedule --------------------------------------------------
 
 TEST(BeaconNegatives, PoissonArrivalsScoreLow) {
@@ -172,14 +205,16 @@ TEST(BeaconNegatives, SmallPoissonGroupsRarelyScoreHigh) {
 }
 
 // Two timers of 60 s and 97 s with 30 % jitter on one destination interleave into intervals
-// that fit neither. NOTE: such a pair is scored as one poor schedule, not resolved into two.
+// that fit neither. Their mixture resembles one timer with wide jitter in both directions, so it
+// scores up to about 0.55, below the rule's 0.75. NOTE: such a pair is scored as one poor
+// schedule, not resolved into two.
 TEST(BeaconNegatives, InterleavedSchedulesScoreBelowOneBeacon) {
     for (uint64_t seed = 1; seed <= 5; ++seed) {
         std::vector<int64_t> ticks = MakeBeacon({60, 0.3, 0, 0, 48}, seed);
         const std::vector<int64_t> other = MakeBeacon({97, 0.3, 0, 0, 48}, seed + 100);
         ticks.insert(ticks.end(), other.begin(), other.end());
         const BeaconResult result = ScoreBeacon(ticks, NoSizes());
-        EXPECT_LT(result.score, 0.5) << "seed " << seed;
+        EXPECT_LT(result.score, 0.6) << "seed " << seed;
     }
 }
 
