@@ -7,12 +7,15 @@ namespace {
 
 using dissect::Direction;
 
-/// Bytes gathered before a flow's protocol is decided, so a hello split into tiny segments is
-/// still recognised.
-constexpr size_t kDecideBytes = 8;
-/// Client data chunks of an unrecognised flow searched for a TLS record that follows a cleartext
+/// Bytes of a turn's start that the protocol tests need: the HTTP/2 preface is 24 bytes long, and
+/// it covers a TLS record header, "HTTP/1.x " and the longest listed request method.
+constexpr size_t kDecideBytes = 24;
+/// Bytes of a turn's start that the protocol tests read at most. A request line with a method that
+/// is not listed is recognised only when it ends within them.
+constexpr size_t kMaxDecideBytes = 1024;
+/// Client turns of an unrecognised flow searched for a TLS record that follows a cleartext
 /// preamble.
-constexpr int kMaxPreambleChunks = 4;
+constexpr int kMaxPreambleTurns = 4;
 /// Server plaintext held while the client has not yet shown which protocol runs inside TLS.
 constexpr size_t kMaxHeldServerPlaintext = 64 * 1024;
 /// Decrypted TLS 1.3 server handshake bytes searched for the Certificate message.
@@ -69,27 +72,106 @@ bool ParseTls13Certificates(std::span<const uint8_t> body, std::vector<std::stri
     return at == list_end;
 }
 
+/// True when more bytes of the same turn cannot change what the protocol tests conclude from the
+/// first kMaxDecideBytes of `head`.
+bool HeadIsComplete(std::span<const uint8_t> head) {
+    if (head.size() >= kMaxDecideBytes) {
+        return true;
+    }
+    if (head.size() < kDecideBytes) {
+        return false;
+    }
+    // Only the request line of an unlisted method can still change, and it ends at its LF.
+    return dissect::LooksLikeTlsStart(head) || std::find(head.begin(), head.end(), '\n') != head.end();
+}
+
 } // namespace
 
 void FlowDissection::OnData(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) {
     timestamp_ = timestamp;
     Sample(direction, bytes);
-    if (protocol_ == FlowProtocol::kUndecided) {
-        head_.insert(head_.end(), bytes.begin(), bytes.end());
-        head_direction_ = direction;
-        if (head_.size() < kDecideBytes) {
-            return;
+    if (!head_.empty() && direction != head_direction_) {
+        ReleaseHead(); // the other side speaks, so the turn that the head began is over
+    }
+    const bool client_turn_start = direction == Direction::kToServer && !client_spoke_last_;
+    client_spoke_last_ = direction == Direction::kToServer;
+    if (!head_.empty() || GathersHead(direction, client_turn_start)) {
+        // The protocol tests read the start of a turn, which TCP may have cut into any number of
+        // segments, so the bytes are gathered until the tests can read enough of them.
+        if (head_.empty()) {
+            head_direction_ = direction;
+            head_timestamp_ = timestamp;
         }
-        Decide();
-        const std::vector<uint8_t> head = std::move(head_);
-        head_.clear();
-        Dispatch(head_direction_, head, timestamp);
+        head_.insert(head_.end(), bytes.begin(), bytes.end());
+        if (HeadIsComplete(head_)) {
+            ReleaseHead();
+        }
         return;
     }
     Dispatch(direction, bytes, timestamp);
 }
 
+bool FlowDissection::GathersHead(Direction direction, bool client_turn_start) const {
+    if (protocol_ == FlowProtocol::kUndecided) {
+        return true;
+    }
+    if (direction != Direction::kToServer) {
+        return false;
+    }
+    return tunnel_undecided_ ||
+           (protocol_ == FlowProtocol::kOther && !tls_ && client_turn_start && client_turns_ < kMaxPreambleTurns);
+}
+
+void FlowDissection::ReleaseHead() {
+    const std::vector<uint8_t> head = std::move(head_);
+    head_.clear();
+    // The tests read the same bytes however long the head grew before it was complete.
+    const std::span<const uint8_t> start = std::span(head).first(std::min(head.size(), kMaxDecideBytes));
+    if (protocol_ == FlowProtocol::kUndecided) {
+        Decide(start);
+        server_spoke_first_ = head_direction_ == Direction::kToClient;
+        if (protocol_ == FlowProtocol::kOther && head_direction_ == Direction::kToServer) {
+            ++client_turns_; // Decide found neither TLS nor HTTP at its start
+        }
+    } else if (tunnel_undecided_) {
+        tunnel_undecided_ = false;
+        StartTunnelProtocol(head);
+        return;
+    } else {
+        InspectClientTurn(start);
+    }
+    Dispatch(head_direction_, head, head_timestamp_);
+}
+
+void FlowDissection::InspectClientTurn(std::span<const uint8_t> start) {
+    ++client_turns_;
+    if (client_turns_ == 1 && server_spoke_first_) {
+        // The server spoke first (a banner, or an HTTP/2 server's SETTINGS), so the protocol was
+        // guessed from its bytes. The client's first bytes may still show HTTP.
+        // The HTTP/2 preface ("PRI * HTTP/2.0") also has the shape of an HTTP/1 request line.
+        if (dissect::LooksLikeHttp2Preface(start)) {
+            protocol_ = FlowProtocol::kHttp2;
+            cleartext_http2_ = MakeHttp2Dissector();
+            return;
+        }
+        if (dissect::LooksLikeHttpRequest(start)) {
+            protocol_ = FlowProtocol::kHttp;
+            http_ = std::make_unique<dissect::HttpDissector>();
+            return;
+        }
+    }
+    // TLS after a cleartext preamble (a SOCKS handshake, STARTTLS): a later client turn that
+    // starts with a TLS record begins the session.
+    if (dissect::LooksLikeTlsStart(start)) {
+        StartTls();
+        tls_after_preamble_ = true;
+    }
+}
+
 void FlowDissection::OnGap(Direction direction, uint64_t missing_bytes) {
+    if (!head_.empty()) {
+        ReleaseHead(); // bytes after the gap do not continue the head
+    }
     if (tls_) {
         tls_->Gap(direction, missing_bytes);
     }
@@ -104,12 +186,9 @@ void FlowDissection::OnGap(Direction direction, uint64_t missing_bytes) {
     }
 }
 
-void FlowDissection::Finish(int64_t timestamp) {
-    if (protocol_ == FlowProtocol::kUndecided && !head_.empty()) {
-        Decide();
-        const std::vector<uint8_t> head = std::move(head_);
-        head_.clear();
-        Dispatch(head_direction_, head, timestamp);
+void FlowDissection::Finish(int64_t /*timestamp*/) {
+    if (!head_.empty()) {
+        ReleaseHead();
     }
     if (tls_) {
         tls_->Finish();
@@ -182,14 +261,14 @@ std::string FlowDissection::decryption_detail() const {
     return detail;
 }
 
-void FlowDissection::Decide() {
-    if (dissect::LooksLikeTlsStart(head_)) {
+void FlowDissection::Decide(std::span<const uint8_t> start) {
+    if (dissect::LooksLikeTlsStart(start)) {
         protocol_ = FlowProtocol::kTls;
         StartTls();
-    } else if (dissect::LooksLikeHttp2Preface(head_)) {
+    } else if (dissect::LooksLikeHttp2Preface(start)) {
         protocol_ = FlowProtocol::kHttp2;
         cleartext_http2_ = MakeHttp2Dissector();
-    } else if (dissect::LooksLikeHttpRequest(head_) || dissect::LooksLikeHttpResponse(head_)) {
+    } else if (dissect::LooksLikeHttpRequest(start) || dissect::LooksLikeHttpResponse(start)) {
         protocol_ = FlowProtocol::kHttp;
         http_ = std::make_unique<dissect::HttpDissector>();
     } else {
@@ -208,29 +287,6 @@ void FlowDissection::StartTls() {
 }
 
 void FlowDissection::Dispatch(Direction direction, std::span<const uint8_t> bytes, int64_t timestamp) {
-    if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
-        client_chunks_before_tls_ == 0 && head_direction_ == Direction::kToClient) {
-        // The server spoke first (a banner, or an HTTP/2 server's SETTINGS), so the protocol was
-        // guessed from its bytes. The client's first bytes may still show HTTP.
-        // The HTTP/2 preface ("PRI * HTTP/2.0") also has the shape of an HTTP/1 request line.
-        if (dissect::LooksLikeHttp2Preface(bytes)) {
-            protocol_ = FlowProtocol::kHttp2;
-            cleartext_http2_ = MakeHttp2Dissector();
-        } else if (dissect::LooksLikeHttpRequest(bytes)) {
-            protocol_ = FlowProtocol::kHttp;
-            http_ = std::make_unique<dissect::HttpDissector>();
-        }
-    }
-    if (protocol_ == FlowProtocol::kOther && !tls_ && direction == Direction::kToServer &&
-        client_chunks_before_tls_ < kMaxPreambleChunks) {
-        // TLS after a cleartext preamble (a SOCKS handshake, STARTTLS): a later client chunk
-        // that starts with a TLS record begins the session.
-        ++client_chunks_before_tls_;
-        if (dissect::LooksLikeTlsStart(bytes)) {
-            StartTls();
-            tls_after_preamble_ = true;
-        }
-    }
     if (protocol_ == FlowProtocol::kHttp && !http_->tunnel()) {
         const size_t consumed = http_->Feed(direction, bytes, timestamp);
         if (!http_->tunnel()) {
@@ -238,11 +294,6 @@ void FlowDissection::Dispatch(Direction direction, std::span<const uint8_t> byte
         }
         bytes = bytes.subspan(std::min(consumed, bytes.size()));
         StartTunnel();
-    }
-    if (tunnel_undecided_ && direction == Direction::kToServer && !bytes.empty()) {
-        tunnel_undecided_ = false;
-        StartTunnelProtocol(bytes);
-        return;
     }
     if (tls_) {
         FeedTls(direction, bytes);
@@ -268,15 +319,16 @@ void FlowDissection::StartTunnel() {
 }
 
 void FlowDissection::StartTunnelProtocol(std::span<const uint8_t> client_bytes) {
-    if (dissect::LooksLikeTlsStart(client_bytes)) {
+    const std::span<const uint8_t> start = client_bytes.first(std::min(client_bytes.size(), kMaxDecideBytes));
+    if (dissect::LooksLikeTlsStart(start)) {
         StartTls();
         FeedTls(Direction::kToServer, client_bytes);
-    } else if (dissect::LooksLikeHttp2Preface(client_bytes)) {
+    } else if (dissect::LooksLikeHttp2Preface(start)) {
         // h2c after "Upgrade: h2c" and 101 Switching Protocols, or HTTP/2 through a tunnel. The
         // preface is tested first, because it also has the shape of an HTTP/1 request line.
         cleartext_http2_ = MakeHttp2Dissector();
         cleartext_http2_->Feed(Direction::kToServer, client_bytes, timestamp_);
-    } else if (dissect::LooksLikeHttpRequest(client_bytes)) {
+    } else if (dissect::LooksLikeHttpRequest(start)) {
         tunnel_http_ = std::make_unique<dissect::HttpDissector>();
         tunnel_http_->Feed(Direction::kToServer, client_bytes, timestamp_);
     }

@@ -69,7 +69,16 @@ public:
     const std::vector<std::string>& decrypted_certificates() const { return decrypted_certificates_; }
 
 private:
-    void Decide();
+    /// True when the bytes that arrive in `direction` start a head: the flow's first turn while
+    /// its protocol is undecided, a client turn that may begin TLS after a cleartext preamble, and
+    /// the client's first bytes through a tunnel.
+    bool GathersHead(dissect::Direction direction, bool client_turn_start) const;
+    /// Runs the protocol tests on the gathered head and dispatches its bytes.
+    void ReleaseHead();
+    /// Looks for HTTP after a server that spoke first, and for TLS after a cleartext preamble, at
+    /// the start of a client turn.
+    void InspectClientTurn(std::span<const uint8_t> start);
+    void Decide(std::span<const uint8_t> start);
     void Dispatch(dissect::Direction direction, std::span<const uint8_t> bytes, int64_t timestamp);
     void StartTls();
     void StartTunnel();
@@ -91,10 +100,16 @@ private:
 
     TlsSecretsSource* key_log_;
     FlowProtocol protocol_ = FlowProtocol::kUndecided;
-    int client_chunks_before_tls_ = 0;
+    /// Client turns of an undecided or unrecognised flow that the protocol tests have read. A turn
+    /// is the data that one side sends before the other side sends data.
+    int client_turns_ = 0;
+    bool client_spoke_last_ = false;
+    bool server_spoke_first_ = false;
     bool tls_after_preamble_ = false;
+    /// The start of a turn, gathered across segments until the protocol tests can read it.
     std::vector<uint8_t> head_;
     dissect::Direction head_direction_ = dissect::Direction::kToServer;
+    int64_t head_timestamp_ = 0; ///< time of the packet with the head's first byte
     std::array<std::vector<uint8_t>, 2> samples_;
     std::unique_ptr<dissect::TlsDissector> tls_;
     std::unique_ptr<dissect::HttpDissector> http_;
