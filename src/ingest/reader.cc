@@ -78,15 +78,21 @@ Status CheckInputType(const std::string& path) {
 
 // Appends the regular files inside `directory` and its subdirectories, sorted by path, so that
 // an archive of dated folders (Zeek's logs/2026-12-04/conn.00:00:00-01:00:00.log.gz) reads in
-// order. Hidden files and folders (names starting with '.') are left out. Symbolic links to
-// folders are not followed, so a link loop cannot make the walk endless.
+// order. Hidden files and folders (names starting with '.') are left out. Links to folders are
+// followed (zeekctl's logs/current points to the spool of the live hour), and a folder already
+// walked is not walked again, so that a link loop ends.
 Status AppendDirectoryFiles(const std::string& directory, std::vector<ExpandedPath>& paths) {
     std::vector<std::string> files;
+    std::set<std::filesystem::path> walked;
     std::vector<std::filesystem::path> folders{directory};
     while (!folders.empty()) {
         const std::filesystem::path folder = std::move(folders.back());
         folders.pop_back();
         std::error_code error;
+        const std::filesystem::path real = std::filesystem::canonical(folder, error);
+        if (!error && !walked.insert(real).second) {
+            continue;
+        }
         for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
             const std::string name = it->path().filename().string();
             std::error_code type_error;
@@ -95,7 +101,7 @@ Status AppendDirectoryFiles(const std::string& directory, std::vector<ExpandedPa
             }
             if (it->is_regular_file(type_error)) {
                 files.push_back(it->path().string());
-            } else if (it->is_directory(type_error) && !it->is_symlink(type_error)) {
+            } else if (it->is_directory(type_error)) {
                 folders.push_back(it->path());
             }
         }
@@ -109,7 +115,14 @@ Status AppendDirectoryFiles(const std::string& directory, std::vector<ExpandedPa
         return Status(ErrorKind::kIo, "directory " + directory + " contains no files to read, in it or in its subfolders");
     }
     std::sort(files.begin(), files.end());
+    // A file reached through two paths (a link to a folder inside the walked tree) is read once.
+    std::set<std::filesystem::path> seen;
     for (std::string& file : files) {
+        std::error_code error;
+        const std::filesystem::path real = std::filesystem::canonical(file, error);
+        if (!error && !seen.insert(real).second) {
+            continue;
+        }
         paths.push_back(ExpandedPath{std::move(file), true});
     }
     return Status::Ok();

@@ -649,6 +649,24 @@ TEST(IngestFiles, DirectoryReadsSubfoldersInOrder) {
     EXPECT_EQ(expanded.value(), expected);
 }
 
+// zeekctl links logs/current to the spool folder of the live hour; its logs are read too.
+TEST(IngestFiles, DirectoryFollowsLinkedFolders) {
+    TempDir dir;
+    fs::create_directories(dir.path() + "/logs/2026-12-04");
+    fs::create_directories(dir.path() + "/spool/zeek");
+    dir.Write("logs/2026-12-04/conn.00:00:00-01:00:00.log", "x\n");
+    dir.Write("spool/zeek/conn.log", "x\n");
+    fs::create_directory_symlink("../spool/zeek", dir.path() + "/logs/current");
+    // A second link to the same folder does not read its files twice.
+    fs::create_directory_symlink("../spool/zeek", dir.path() + "/logs/live");
+
+    const Result<std::vector<std::string>> expanded = ExpandInputs({dir.path() + "/logs"});
+    ASSERT_TRUE(expanded.ok()) << expanded.status().message();
+    const std::vector<std::string> expected = {dir.path() + "/logs/2026-12-04/conn.00:00:00-01:00:00.log",
+                                               dir.path() + "/logs/current/conn.log"};
+    EXPECT_EQ(expanded.value(), expected);
+}
+
 TEST(IngestFiles, EmptyNestedDirectoryFails) {
     TempDir dir;
     fs::create_directories(dir.path() + "/a/b");
