@@ -219,9 +219,13 @@ int RunHuntCommand(const HuntCommandOptions& options) {
     }
     hunt.now = options.now;
     if (!options.lookback.empty()) {
-        if (!ParseTimeSpan(options.lookback)) {
-            std::cerr << "unmask: --lookback must be a KQL timespan such as 7d, 36h or 90m, not '" << options.lookback
-                      << "'\n";
+        const std::optional<int64_t> lookback = ParseTimeSpan(options.lookback);
+        // A bare number has no unit, so it is no timespan literal in a rule's query.
+        const bool bare_number = options.lookback.find_first_not_of("0123456789.") == std::string::npos;
+        if (!lookback || bare_number || *lookback <= 0) {
+            std::cerr << "unmask: --lookback must be a positive KQL timespan with its unit, such as 7d, 36h or 90m, "
+                         "not '"
+                      << options.lookback << "'\n";
             return kExitError;
         }
         hunt.lookback = options.lookback;

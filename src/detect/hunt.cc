@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <regex>
 
 #include <fmt/format.h>
@@ -413,6 +414,36 @@ std::string KqlStringLiteral(std::string_view text) {
     return literal;
 }
 
+namespace {
+
+// Lists the windows of the rules that ran but begin after `oldest`, such as "1d: 18 rules;
+// 7d: beaconing-interval"; empty when every window covers the inputs.
+std::string DescribeCutWindows(const std::vector<RuleRun>& rules, int64_t now_ticks, int64_t oldest) {
+    std::map<int64_t, std::vector<std::string>> cut;
+    for (const RuleRun& run : rules) {
+        if (run.status == RuleStatus::kRan && run.lookback_ticks && now_ticks - *run.lookback_ticks > oldest) {
+            cut[*run.lookback_ticks].push_back(run.id);
+        }
+    }
+    std::string text;
+    for (const auto& [lookback, ids] : cut) {
+        text += text.empty() ? "" : "; ";
+        text += lookback % kTicksPerDay == 0 ? std::to_string(lookback / kTicksPerDay) + "d"
+                                             : FormatTimeSpan(lookback);
+        text += ": ";
+        if (ids.size() > 2) {
+            text += std::to_string(ids.size()) + " rules";
+            continue;
+        }
+        for (size_t i = 0; i < ids.size(); ++i) {
+            text += (i > 0 ? ", " : "") + ids[i];
+        }
+    }
+    return text;
+}
+
+} // namespace
+
 Result<HuntOutcome> RunHunt(const HuntOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     auto progress = [&](const std::string& message) {
@@ -479,13 +510,15 @@ Result<HuntOutcome> RunHunt(const HuntOptions& options) {
         outcome.notes.push_back("now() is more than a day after the newest input row (" +
                                 FormatDateTime(*outcome.stats.max_timestamp) +
                                 "), so rules that look back from now() see few or no rows; use --now latest");
-    } else if (options.lookback.empty() && outcome.stats.min_timestamp &&
-               outcome.now_ticks - *outcome.stats.min_timestamp > kTicksPerDay) {
-        outcome.notes.push_back(
-            "the inputs begin at " + FormatDateTime(*outcome.stats.min_timestamp) +
-            ", more than a day before now() (" + FormatDateTime(outcome.now_ticks) +
-            "), so rules with the pack's 24 h Lookback do not judge the older rows; widen every rule's window with "
-            "--lookback (such as --lookback 30d) or set --now inside the inputs");
+    } else if (options.lookback.empty() && outcome.stats.min_timestamp) {
+        const std::string windows = DescribeCutWindows(outcome.rules, outcome.now_ticks, *outcome.stats.min_timestamp);
+        if (!windows.empty()) {
+            outcome.notes.push_back("the inputs begin at " + FormatDateTime(*outcome.stats.min_timestamp) +
+                                    ", but some rules look back from now() (" + FormatDateTime(outcome.now_ticks) +
+                                    ") over a shorter window (" + windows +
+                                    "), so they do not judge the older rows; widen every rule's window with "
+                                    "--lookback (such as --lookback 30d) or set --now inside the inputs");
+        }
     }
     outcome.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return outcome;

@@ -62,8 +62,9 @@ Result<int64_t> ResolveNow(const std::string& now, const ingest::ProbeResult& pr
         UNMASK_ASSIGN_OR_RETURN(std::optional<int64_t> latest, ingest::ScanLatestTimestamp(probe, read_options));
         if (!latest) {
             return Status(ErrorKind::kInvalidInput,
-                          "--now latest needs a Timestamp or TimeGenerated value in the inputs, but none has one; "
-                          "give --now a datetime such as 2024-01-31T00:00:00Z");
+                          "--now latest needs a Timestamp or TimeGenerated value in the inputs, but no row that "
+                          "could be read has one; give --now a datetime such as 2024-01-31T00:00:00Z, and the run "
+                          "summary then lists the rows that were rejected and why");
         }
         source = "latest Timestamp in the inputs";
         return *latest;
