@@ -399,16 +399,27 @@ Status CheckRuleOutput(const Rule& rule, const Schema& result_schema) {
 
 std::string FillExplanation(std::string_view text, const Schema& schema, const Chunk& chunk, size_t row) {
     std::string filled;
+    bool after_empty_value = false;
     ScanTemplate(
-        text, [&](std::string_view literal) { filled += literal; },
+        text,
+        [&](std::string_view literal) {
+            // An empty value between two spaces ("on {DeviceName} {LocalIP} contacted") leaves one.
+            if (after_empty_value && literal.starts_with(' ') && (filled.empty() || filled.back() == ' ')) {
+                literal.remove_prefix(1);
+            }
+            filled += literal;
+            after_empty_value = false;
+        },
         [&](std::string_view name) {
             const int column = FindField(schema, name);
-            if (column < 0) {
-                filled += "{" + std::string(name) + "}";
-            } else {
-                filled += ReadableCell(chunk.columns[column], row);
-            }
+            const std::string value =
+                column < 0 ? "{" + std::string(name) + "}" : ReadableCell(chunk.columns[column], row);
+            after_empty_value = value.empty();
+            filled += value;
         });
+    while (!filled.empty() && filled.back() == ' ') {
+        filled.pop_back();
+    }
     return filled;
 }
 
