@@ -1,4 +1,5 @@
 // Conversion of rule result rows into findings: entities, explanation, evidence and beacon statistics.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -277,6 +278,7 @@ struct ResultColumns {
     int count = -1, bytes_sent = -1, bytes_received = -1;
     int mean_interval = -1, stdev_interval = -1, median_interval = -1, connection_count = -1;
     int severity = -1;  ///< a result column `Severity` that sets one finding's severity
+    int strength = -1;  ///< a result column `Strength` (0 to 1) that scales one finding's score
 
     ResultColumns(const EntityColumns& entities, const Schema& schema) {
         auto find = [&](const std::string& name) {
@@ -300,6 +302,7 @@ struct ResultColumns {
         stdev_interval = FindField(schema, kStdevIntervalColumn);
         median_interval = FindField(schema, kMedianIntervalColumn);
         severity = FindField(schema, "Severity");
+        strength = FindField(schema, "Strength");
         connection_count = count >= 0 ? count : FindField(schema, "ConnectionCount");
     }
 };
@@ -362,6 +365,10 @@ Finding FindingFromRow(const Rule& rule, const ResultColumns& columns, const Sch
     reason.confidence = rule.confidence;
     reason.explanation = rule.explanation.empty() ? rule.title : FillExplanation(rule.explanation, schema, chunk, row);
     reason.evidence = EvidenceOf(schema, chunk, row);
+    if (const std::optional<double> strength = SecondsOf(At(chunk, columns.strength, row));
+        strength && std::isfinite(*strength)) {
+        reason.strength = std::clamp(*strength, 0.0, 1.0);
+    }
     finding.reasons.push_back(std::move(reason));
     FinalizeFinding(finding);
     return finding;

@@ -27,6 +27,9 @@ struct FindingReason {
     Confidence confidence = Confidence::kMedium;
     std::string explanation;  ///< the rule's explanation filled from its result row
     DynamicPtr evidence;      ///< the result row as a JSON object
+    /// 0 to 1: how clearly the row shows the rule's pattern (a result column `Strength`, such as
+    /// a beacon's score), which scales the reason's weight in the finding's score.
+    double strength = 1.0;
 };
 
 struct Finding {

@@ -161,7 +161,7 @@ double CombinedScore(const std::vector<FindingReason>& reasons) {
     std::map<std::string, double> weight_by_rule;
     for (const FindingReason& reason : reasons) {
         double& weight = weight_by_rule[reason.rule_id];
-        weight = std::max(weight, ReasonWeight(reason.severity, reason.confidence));
+        weight = std::max(weight, ReasonWeight(reason.severity, reason.confidence) * reason.strength);
     }
     double miss = 1.0;
     for (const auto& [rule_id, weight] : weight_by_rule) {

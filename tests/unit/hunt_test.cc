@@ -244,6 +244,21 @@ TEST(HuntFindings, ExplanationFormatsCells) {
         "0.0123 12 2024-03-10T09:00:00.0000000Z {\"a\":1} {Missing}");
 }
 
+// A Strength column scales each row's weight: high severity and high confidence weigh 0.7, so a
+// strength of 0.5 scores 35 and a value outside 0 to 1 is clamped.
+TEST(HuntFindings, StrengthColumnScalesTheScore) {
+    Table result = MakeTable({
+        {"DeviceName", StringColumn({"wks-1", "wks-2", "wks-3"})},
+        {"InitiatingProcessFileName", StringColumn({"a.exe", "b.exe", "c.exe"})},
+        {"Strength", RealColumn({0.5, 7.0, std::nullopt})},
+    });
+    std::vector<Finding> findings = unmask::detect::FindingsFromResult(BeaconRule(), result);
+    ASSERT_EQ(findings.size(), 3u);
+    EXPECT_DOUBLE_EQ(findings[0].score, 35.0);
+    EXPECT_DOUBLE_EQ(findings[1].score, 70.0);
+    EXPECT_DOUBLE_EQ(findings[2].score, 70.0) << "a null strength leaves the weight as it is";
+}
+
 // An empty value leaves one space between its neighbours, and none at the end.
 TEST(HuntFindings, ExplanationSkipsEmptyValues) {
     const Table table = MakeTable({
