@@ -163,7 +163,7 @@ void AddHuntCommand(CLI::App& app, HuntCommandOptions& options) {
         ->capture_default_str();
     hunt->add_option("--lookback", options.lookback,
                      "Window of every rule that has a Lookback parameter, such as 7d or 90d (default: each rule's "
-                     "own, 24h in the pack); unmask.yaml's per-rule setting wins");
+                     "own: 24h for most of the pack, 7d for beaconing-interval); unmask.yaml's per-rule setting wins");
 
     hunt->add_option("--format", options.format,
                      "Output format: table, jsonl, csv or ocsf (default: table on a terminal, else csv for a .csv "

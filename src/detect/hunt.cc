@@ -19,6 +19,10 @@ namespace {
 /// Counts rows per ActionType in the same pass as the rules, for `required_action_types`.
 constexpr const char* kActionTypeQuery = "DeviceNetworkEvents | summarize Rows = count() by ActionType";
 
+/// Counts the rows of the last day before now(), to tell when one stray late row set now().
+constexpr const char* kRecentRowsQuery =
+    "DeviceNetworkEvents | summarize Rows = count(), RecentRows = countif(Timestamp > ago(1d) and Timestamp <= now())";
+
 /// A rule parameter that receives the site's internal networks (as dynamic(["10.0.0.0/8", ...]))
 /// unless the site configuration overrides it.
 constexpr const char* kInternalNetworksParameter = "InternalNetworks";
@@ -491,6 +495,10 @@ Result<HuntOutcome> RunHunt(const HuntOptions& options) {
     if (FindField(session.schema(), "ActionType") >= 0) {
         UNMASK_ASSIGN_OR_RETURN(action_type_query, session.AddQuery(kActionTypeQuery));
     }
+    std::optional<size_t> recent_rows_query;
+    if (options.now == "latest" && FindField(session.schema(), "Timestamp") >= 0) {
+        UNMASK_ASSIGN_OR_RETURN(recent_rows_query, session.AddQuery(kRecentRowsQuery));
+    }
 
     progress(fmt::format("reading the inputs once for {} rule query(ies)", pending.size()));
     const auto read_started = std::chrono::steady_clock::now();
@@ -506,6 +514,23 @@ Result<HuntOutcome> RunHunt(const HuntOptions& options) {
     std::vector<Finding> findings = CollectFindings(pending, session, outcome);
     FilterAndMerge(config, std::move(findings), options.merge, outcome);
 
+    if (recent_rows_query) {
+        const Table& counts = session.result(*recent_rows_query);
+        const int rows = FindField(counts.schema, "Rows");
+        const int recent = FindField(counts.schema, "RecentRows");
+        if (rows >= 0 && recent >= 0 && !counts.chunks.empty() && counts.chunks[0].rows == 1) {
+            const int64_t total = counts.chunks[0].columns[rows].ints[0];
+            const int64_t last_day = counts.chunks[0].columns[recent].ints[0];
+            // NOTE: a heuristic: inputs whose last day holds under 1 % of the rows trigger it too.
+            if (total >= 100 && last_day * 100 < total) {
+                outcome.notes.push_back(
+                    "now() is the newest Timestamp in the inputs (" + FormatDateTime(outcome.now_ticks) +
+                    "), but only " + std::to_string(last_day) + " of " + std::to_string(total) +
+                    " rows fall in the day before it, so a row dated far after the rest may have set it and the "
+                    "rules may judge almost nothing; find that row, or give --now the end of the data");
+            }
+        }
+    }
     if (outcome.stats.max_timestamp && outcome.now_ticks - *outcome.stats.max_timestamp > kTicksPerDay) {
         outcome.notes.push_back("now() is more than a day after the newest input row (" +
                                 FormatDateTime(*outcome.stats.max_timestamp) +

@@ -653,6 +653,34 @@ TEST_F(HuntEndToEnd, NowFarAfterTheInputsIsNoted) {
     EXPECT_NE(outcome->notes[0].find("more than a day after the newest input row"), std::string::npos);
 }
 
+// One row dated years after the rest sets now() under --now latest, and every window then misses
+// the data. The summary notes it.
+TEST(HuntLookback, StrayLateRowIsNoted) {
+    const fs::path dir = TempDir() / "stray-late-row";
+    fs::create_directories(dir);
+    const fs::path input = dir / "export.csv";
+    {
+        std::ofstream out(input, std::ios::binary);
+        out << "Timestamp,DeviceName,ActionType,RemoteIP,RemoteIPType,RemotePort,InitiatingProcessFileName\n";
+        for (int minute = 0; minute < 150; ++minute) {
+            const int hour = 10 + minute / 60;
+            const std::string two_digits = (minute % 60 < 10 ? "0" : "") + std::to_string(minute % 60);
+            out << "2024-03-01T" << hour << ":" << two_digits
+                << ":00Z,wks-1,ConnectionSuccess,45.65.176.21,Public,443,a.exe\n";
+        }
+        out << "2030-01-01T00:00:00Z,wks-1,ConnectionSuccess,45.65.176.21,Public,443,a.exe\n";
+    }
+    HuntOptions options;
+    options.inputs = {input.string()};
+    options.rules_dir = kRulesDir.string();
+    options.rule_ids = {"tls-port-process"};
+    const auto outcome = unmask::detect::RunHunt(options);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+    ASSERT_FALSE(outcome->notes.empty());
+    EXPECT_NE(outcome->notes[0].find("only 1 of 151 rows fall in the day before it"), std::string::npos)
+        << outcome->notes[0];
+}
+
 // Rows older than a rule's 24 h window are not judged, and the summary notes it. --lookback widens
 // every rule's window.
 TEST(HuntLookback, OlderRowsNotedAndWidened) {
