@@ -293,6 +293,14 @@ std::string DescribeHeaderWithoutKnownColumn(std::string_view header) {
         }
     }
     if (delimiter == '\t') {
+        // zeek-cut prints a log's rows without its header lines; the first field is then `ts`.
+        const std::string_view first = header.substr(0, header.find('\t'));
+        const bool epoch_seconds = first.size() >= 12 && first.size() <= 20 && first[10] == '.' &&
+                                   first.find_first_not_of("0123456789.") == std::string_view::npos;
+        if (epoch_seconds) {
+            return message + "; it looks like Zeek log rows without the log's header lines (zeek-cut output); "
+                             "read the original log, or keep its header with zeek-cut -c";
+        }
         return message + "; is the delimiter a tab? unmask reads comma-separated exports";
     }
     if (delimiter != 0) {

@@ -724,6 +724,8 @@ std::vector<NonExportCase> NonExportCases() {
          "no DeviceNetworkEvents column in the header 'Timestamp;DeviceName;RemotePort'; is the delimiter ';'? "
          "unmask reads comma-separated exports"},
         {"tabs.tsv", "Timestamp\tDeviceName\n", "is the delimiter a tab?"},
+        {"zeek-cut.log", "1717396077.880167\tCZ6ZVq8vKSYtlwQUa8\t10.10.1.15\t61405\t104.244.42.65\t443\ttcp\n",
+         "Zeek log rows without the log's header lines (zeek-cut output)"},
         {"utf16le.csv", std::string("\xFF\xFET\0i\0m\0e\0", 10), "UTF-16 text: convert it to UTF-8"},
         {"utf16be.csv", std::string("\xFE\xFF\0T\0i\0m\0e", 10), "UTF-16 text: convert it to UTF-8"},
         {"nul.bin", std::string("ab\0cd\n", 6), "NUL bytes"},
