@@ -23,8 +23,16 @@ std::string EscapeForTerminal(std::string_view text) {
 void AppendReadStats(std::string& out, const ingest::ReadStats& stats) {
     out += fmt::format("inputs: {} file(s), {:.1f} MB, {} rows read, {} rows rejected\n", stats.files,
                        static_cast<double>(stats.bytes) / 1e6, stats.rows_read, stats.rejected());
-    for (const ingest::SkippedFile& skipped : stats.skipped_files) {
+    // A long archive holds the same few side files (stderr.log, conn-summary) in every folder, so
+    // the first ones are listed with their reasons and the rest are counted.
+    constexpr size_t kMaxListedSkippedFiles = 10;
+    for (size_t i = 0; i < stats.skipped_files.size() && i < kMaxListedSkippedFiles; ++i) {
+        const ingest::SkippedFile& skipped = stats.skipped_files[i];
         out += fmt::format("  skipped file {}: {}\n", EscapeForTerminal(skipped.path), EscapeForTerminal(skipped.reason));
+    }
+    if (stats.skipped_files.size() > kMaxListedSkippedFiles) {
+        out += fmt::format("  skipped {} more file(s) of no known input format\n",
+                           stats.skipped_files.size() - kMaxListedSkippedFiles);
     }
     for (const auto& [reason, count] : stats.rejected_by_reason) {
         out += fmt::format("  rejected ({}): {}\n", reason, count);
