@@ -69,6 +69,7 @@ struct LoopbackCapture {
     int tls_port = 0;
     int fake_port = 0;
     int marker_port = 0;
+    long dropped = 0; ///< packets that the kernel dropped before tcpdump read them
     SensorRead read;
 };
 
@@ -113,7 +114,7 @@ std::string MakeCapture(LoopbackCapture& out) {
     }
     const std::string filter = "tcp port " + std::to_string(out.http_port) + " or tcp port " +
                                std::to_string(out.tls_port) + " or tcp port " + std::to_string(out.fake_port) + MarkerFilter(out.marker_port);
-    BackgroundProcess tcpdump("tcpdump -i lo --immediate-mode -U -s 0 -w " + out.pcap.string() + " '" + filter + "' 2>" + dir +
+    BackgroundProcess tcpdump(std::string(unmask::testing::kLoopbackTcpdump) + " -w " + out.pcap.string() + " '" + filter + "' 2>" + dir +
                               "/tcpdump.err");
     if (!WaitForText(out.dir / "tcpdump.err", "listening on")) {
         return "tcpdump could not capture on lo: " + unmask::testing::ReadWholeFile(out.dir / "tcpdump.err");
@@ -132,6 +133,7 @@ std::string MakeCapture(LoopbackCapture& out) {
     if (!StopCaptureWhenWritten(tcpdump, out.pcap, out.marker_port)) {
         return "tcpdump did not write the end marker: " + unmask::testing::ReadWholeFile(out.dir / "tcpdump.err");
     }
+    out.dropped = unmask::testing::PacketsDroppedByKernel(out.dir / "tcpdump.err");
     out.read = ReadSensorRows({out.pcap.string()});
     return "";
 }
@@ -156,6 +158,7 @@ protected:
         if (!capture->skip_reason.empty()) {
             GTEST_SKIP() << capture->skip_reason;
         }
+        ASSERT_EQ(capture->dropped, 0) << "tcpdump dropped packets, so the capture is incomplete";
         ASSERT_TRUE(capture->read.status.ok()) << capture->read.status.message();
     }
 

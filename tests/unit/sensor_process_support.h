@@ -155,6 +155,22 @@ inline bool StopCaptureWhenWritten(BackgroundProcess& tcpdump, const std::filesy
     return written;
 }
 
+/// Returns the count that tcpdump printed as "N packets dropped by kernel" when it stopped, or 0.
+inline long PacketsDroppedByKernel(const std::filesystem::path& tcpdump_errors) {
+    const std::string text = ReadWholeFile(tcpdump_errors);
+    const size_t at = text.find(" packets dropped by kernel");
+    if (at == std::string::npos) {
+        return 0;
+    }
+    const size_t line = text.rfind('\n', at);
+    return std::strtol(text.c_str() + (line == std::string::npos ? 0 : line + 1), nullptr, 10);
+}
+
+/// tcpdump on loopback that writes each packet at once. In immediate mode the kernel's capture
+/// ring has frames as large as loopback's 64 KiB MTU, so the default 2 MiB buffer fits about 30
+/// packets and dropped some while tcpdump waited for a busy CPU. 64 MiB fits a test's traffic.
+inline constexpr const char* kLoopbackTcpdump = "tcpdump -i lo --immediate-mode -U -s 0 -B 65536";
+
 /// Returns the capture filter clause that lets the marker of StopCaptureWhenWritten through.
 inline std::string MarkerFilter(int marker_port) { return " or udp port " + std::to_string(marker_port); }
 

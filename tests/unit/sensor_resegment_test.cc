@@ -245,7 +245,7 @@ std::string MakeCapture(LoopbackCapture& out) {
 
     const std::string filter = "tcp port " + std::to_string(http_port) + " or tcp port " + std::to_string(h2_port) +
                                " or tcp port " + std::to_string(tls12_port) + MarkerFilter(marker_port);
-    BackgroundProcess tcpdump("tcpdump -i lo --immediate-mode -U -s 0 -w " + out.pcap.string() + " '" + filter +
+    BackgroundProcess tcpdump(std::string(unmask::testing::kLoopbackTcpdump) + " -w " + out.pcap.string() + " '" + filter +
                               "' 2>" + dir + "/tcpdump.err");
     if (!WaitForText(dir_path / "tcpdump.err", "listening on")) {
         return "tcpdump could not capture on lo: " + ReadWholeFile(dir_path / "tcpdump.err");
@@ -274,6 +274,9 @@ std::string MakeCapture(LoopbackCapture& out) {
 
     if (!StopCaptureWhenWritten(tcpdump, out.pcap, marker_port)) {
         out.client_failures += "tcpdump did not write the end marker: " + ReadWholeFile(dir_path / "tcpdump.err");
+    }
+    if (const long dropped = unmask::testing::PacketsDroppedByKernel(dir_path / "tcpdump.err"); dropped > 0) {
+        out.client_failures += "tcpdump dropped " + std::to_string(dropped) + " packets, so the capture is incomplete\n";
     }
     return "";
 }
