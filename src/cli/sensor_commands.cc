@@ -277,9 +277,17 @@ int RunCaptureCommand(const CaptureCommandOptions& options) {
                       << "\n";
         }
     }
+    const std::optional<uint64_t> dropped = source->dropped_packets();
+    if (dropped && *dropped > 0) {
+        // Always printed, because the rows miss what these packets carried.
+        std::cerr << "unmask: warning: the kernel dropped " << *dropped
+                  << " packet(s) that unmask could not read in time, so some connections are incomplete; narrow "
+                     "--bpf, or give the capture a less busy CPU\n";
+    }
     if (!options.quiet) {
         std::string summary = "--- capture summary ---\n";
         summary += "rows written: " + std::to_string(stats.rows_read) + "\n";
+        summary += "packets dropped by the kernel: " + (dropped ? std::to_string(*dropped) : "unknown") + "\n";
         AppendReadStats(summary, stats);
         std::cerr << summary;
     }

@@ -85,6 +85,9 @@ public:
     const std::optional<Damage>& damage() const { return damage_; }
     /// Bytes of the input consumed so far (uncompressed for gzip files, 0 for live captures).
     uint64_t bytes_read() const;
+    /// Packets of a live capture that the kernel dropped because its buffer was full: libpcap's
+    /// ps_drop, plus ps_ifdrop where the driver reports it. Empty for files or when unknown.
+    std::optional<uint64_t> dropped_packets() const;
 
 private:
     struct PcapCloser {
