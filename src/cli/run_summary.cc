@@ -23,7 +23,7 @@ std::string EscapeForTerminal(std::string_view text) {
 void AppendReadStats(std::string& out, const ingest::ReadStats& stats) {
     out += fmt::format("inputs: {} file(s), {:.1f} MB, {} rows read, {} rows rejected\n", stats.files,
                        static_cast<double>(stats.bytes) / 1e6, stats.rows_read, stats.rejected());
-    // A long archive holds the same few side files (stderr.log, conn-summary) in every folder, so
+    // A long archive contains the same few side files (stderr.log, conn-summary) in every folder, so
     // the first ones are listed with their reasons and the rest are counted.
     constexpr size_t kMaxListedSkippedFiles = 10;
     for (size_t i = 0; i < stats.skipped_files.size() && i < kMaxListedSkippedFiles; ++i) {

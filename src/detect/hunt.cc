@@ -521,7 +521,7 @@ Result<HuntOutcome> RunHunt(const HuntOptions& options) {
         if (rows >= 0 && recent >= 0 && !counts.chunks.empty() && counts.chunks[0].rows == 1) {
             const int64_t total = counts.chunks[0].columns[rows].ints[0];
             const int64_t last_day = counts.chunks[0].columns[recent].ints[0];
-            // NOTE: a heuristic: inputs whose last day holds under 1 % of the rows trigger it too.
+            // NOTE: a heuristic: inputs whose last day has under 1 % of the rows trigger it too.
             if (total >= 100 && last_day * 100 < total) {
                 outcome.notes.push_back(
                     "now() is the newest Timestamp in the inputs (" + FormatDateTime(outcome.now_ticks) +

@@ -16,6 +16,7 @@
 #include "sensor_test_support.h"
 
 namespace fs = std::filesystem;
+using unmask::testing::CorpusCaptures;
 using unmask::testing::CorpusDir;
 using unmask::testing::HaveProgram;
 using unmask::testing::ReadSensorRows;
@@ -139,20 +140,6 @@ TEST(SensorCorpus, ProxyConnectTunnel) {
     ASSERT_EQ(tls.size(), 1u);
     EXPECT_EQ(tls.front()->Field("established"), "true");
     EXPECT_NE(tls.front()->Field("subject").find("CN=lfoup01-b.cloudsink.net"), std::string::npos);
-}
-
-/// Lists every capture file below the corpus, compressed ones included.
-std::vector<fs::path> CorpusCaptures(const fs::path& corpus) {
-    std::vector<fs::path> captures;
-    for (const auto& entry : fs::recursive_directory_iterator(corpus)) {
-        const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file() &&
-            (name.ends_with(".pcap") || name.ends_with(".pcapng") || name.ends_with(".pcap.gz"))) {
-            captures.push_back(entry.path());
-        }
-    }
-    std::sort(captures.begin(), captures.end());
-    return captures;
 }
 
 TEST(SensorCorpus, EveryCaptureReadWithoutCrash) {

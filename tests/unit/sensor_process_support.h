@@ -166,7 +166,7 @@ inline long PacketsDroppedByKernel(const std::filesystem::path& tcpdump_errors) 
     return std::strtol(text.c_str() + (line == std::string::npos ? 0 : line + 1), nullptr, 10);
 }
 
-/// tcpdump on loopback that writes each packet at once. In immediate mode the kernel's capture
+/// Command line of a loopback tcpdump that writes each packet at once. In immediate mode the capture
 /// ring has frames as large as loopback's 64 KiB MTU, so the default 2 MiB buffer fits about 30
 /// packets and dropped some while tcpdump waited for a busy CPU. 64 MiB fits a test's traffic.
 inline constexpr const char* kLoopbackTcpdump = "tcpdump -i lo --immediate-mode -U -s 0 -B 65536";

@@ -28,6 +28,7 @@
 namespace fs = std::filesystem;
 using unmask::DynamicValue;
 using unmask::testing::BackgroundProcess;
+using unmask::testing::CorpusCaptures;
 using unmask::testing::CorpusDir;
 using unmask::testing::FreePort;
 using unmask::testing::HaveProgram;
@@ -323,20 +324,6 @@ TEST_F(ResegmentLoopbackTest, RowsDoNotDependOnSegmentation) {
                 << ReadWholeFile(dir / "split-1.err");
         }
     }
-}
-
-/// Lists every capture file below the corpus, compressed ones included.
-std::vector<fs::path> CorpusCaptures(const fs::path& corpus) {
-    std::vector<fs::path> captures;
-    for (const auto& entry : fs::recursive_directory_iterator(corpus)) {
-        const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file() &&
-            (name.ends_with(".pcap") || name.ends_with(".pcapng") || name.ends_with(".pcap.gz"))) {
-            captures.push_back(entry.path());
-        }
-    }
-    std::sort(captures.begin(), captures.end());
-    return captures;
 }
 
 bool IsPcapng(const fs::path& path) {

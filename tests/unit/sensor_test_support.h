@@ -2,6 +2,7 @@
 // into plain rows, and look up AdditionalFields keys.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -146,6 +147,20 @@ inline std::optional<std::filesystem::path> CorpusDir() {
         return dir;
     }
     return std::nullopt;
+}
+
+/// Lists every capture file below the corpus, compressed ones included.
+inline std::vector<std::filesystem::path> CorpusCaptures(const std::filesystem::path& corpus) {
+    std::vector<std::filesystem::path> captures;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_regular_file() &&
+            (name.ends_with(".pcap") || name.ends_with(".pcapng") || name.ends_with(".pcap.gz"))) {
+            captures.push_back(entry.path());
+        }
+    }
+    std::sort(captures.begin(), captures.end());
+    return captures;
 }
 
 }  // namespace unmask::testing
